@@ -1,0 +1,31 @@
+package dev.tracewright.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a call to a language model: recorded as a span of kind {@link SpanKind#LLM}.
+ *
+ * <p>On a method, that method is traced. On a type, every public non-static method declared in the
+ * type is traced; a method's own span annotation wins. The processor generates {@code <Type>Traced};
+ * only instances of that generated type are traced.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE})
+public @interface LlmCall {
+  /** Span name; empty means the method name. */
+  String name() default "";
+
+  /** Requested model, such as {@code gpt-4o}; can be changed at run time with {@code Tracewright.current().model(...)}. */
+  String model() default "";
+
+  /** Model provider, such as {@code openai} or {@code anthropic}. */
+  String provider() default "";
+
+  /** Capture policy for this span; {@link CapturePolicy#DEFAULT} inherits the runtime's. */
+  CapturePolicy capture() default CapturePolicy.DEFAULT;
+}

@@ -1,0 +1,28 @@
+package dev.tracewright.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks any other unit of work: a span of kind {@link SpanKind#STEP} unless {@link #kind()} says otherwise.
+ *
+ * <p>On a method, that method is traced. On a type, every public non-static method declared in the
+ * type is traced; a method's own span annotation wins. The processor generates {@code <Type>Traced};
+ * only instances of that generated type are traced.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE})
+public @interface Step {
+  /** Span name; empty means the method name. */
+  String name() default "";
+
+  /** Span kind; {@link SpanKind#MEMORY} for memory reads and writes. */
+  SpanKind kind() default SpanKind.STEP;
+
+  /** Capture policy for this span; {@link CapturePolicy#DEFAULT} inherits the runtime's. */
+  CapturePolicy capture() default CapturePolicy.DEFAULT;
+}

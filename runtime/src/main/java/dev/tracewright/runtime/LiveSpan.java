@@ -1,0 +1,463 @@
+package dev.tracewright.runtime;
+
+import dev.tracewright.annotations.CapturePolicy;
+import dev.tracewright.annotations.SpanKind;
+import dev.tracewright.runtime.capture.Captured;
+import dev.tracewright.runtime.context.Ids;
+import dev.tracewright.runtime.context.Traceparent;
+import dev.tracewright.runtime.store.TraceRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A span being recorded. Created and ended by the calling thread (or, for futures, by whichever
+ * thread completes them); once ended it is immutable and handed to the writer thread, which turns
+ * it into a stored record. Mutations are guarded by {@code this} and refused after the end, so the
+ * writer reads a stable snapshot.
+ */
+final class LiveSpan extends TracedCall implements ActiveSpan {
+  private static final int MAX_ERROR_MESSAGE = 4096;
+
+  final Recorder recorder;
+  final LiveTrace trace;
+  final long spanId;
+  final long parentSpanId; // 0 = none
+  final String name;
+  final SpanKind kind;
+  final String codeNamespace;
+  final String codeFunction;
+  final String threadName;
+  final CapturePolicy policy;
+  final long startEpochNanos;
+  final long startNanoTime;
+  private final String[] parameters;
+  private final boolean captureResult;
+  private final Thread owner;
+  private final SpanStack stack;
+
+  // Guarded by this until ended; read by the writer thread only after the queue handoff.
+  private boolean ended;
+  private boolean onStack;
+  long endNanoTime;
+  String errorType;
+  String errorMessage;
+  String model;
+  String provider;
+  long inputTokens = -1;
+  long outputTokens = -1;
+  double costUsd = Double.NaN;
+  Map<String, Object> attributes;
+  List<Event> events;
+  Captured input;
+  Captured output;
+  /** Set on the span that closes (or updates) its trace, before it goes to the writer. */
+  TraceRecord traceSummary;
+
+  record Event(long epochNanos, String name, Map<String, Object> attributes) {}
+
+  LiveSpan(
+      Recorder recorder,
+      LiveTrace trace,
+      long parentSpanId,
+      String name,
+      SpanKind kind,
+      String codeNamespace,
+      String codeFunction,
+      CapturePolicy policy,
+      String model,
+      String provider,
+      String[] parameters,
+      boolean captureResult,
+      Map<String, String> siteAttributes,
+      SpanStack stack) {
+    this.recorder = recorder;
+    this.trace = trace;
+    this.spanId = Ids.next();
+    this.parentSpanId = parentSpanId;
+    this.name = name;
+    this.kind = kind;
+    this.codeNamespace = codeNamespace;
+    this.codeFunction = codeFunction;
+    this.policy = policy;
+    this.model = model;
+    this.provider = provider;
+    this.parameters = parameters;
+    this.captureResult = captureResult;
+    this.owner = Thread.currentThread();
+    this.threadName = owner.getName();
+    this.stack = stack;
+    this.startNanoTime = System.nanoTime();
+    this.startEpochNanos = Clock.epochNanos(startNanoTime);
+    if (!siteAttributes.isEmpty()) {
+      this.attributes = new LinkedHashMap<>(siteAttributes);
+    }
+    stack.push(this);
+    this.onStack = true;
+  }
+
+  boolean capturesContent() {
+    return policy != CapturePolicy.METADATA_ONLY;
+  }
+
+  boolean isError() {
+    return errorType != null;
+  }
+
+  long durationNanos() {
+    return endNanoTime - startNanoTime;
+  }
+
+  // ---- generated-code API ----
+
+  @Override
+  public boolean capturesInput() {
+    return parameters.length > 0 && capturesContent();
+  }
+
+  @Override
+  public void input(Object... arguments) {
+    if (!capturesContent()) {
+      return;
+    }
+    Captured captured = recorder.captureArguments(parameters, arguments);
+    if (captured != null) {
+      synchronized (this) {
+        if (!ended) {
+          input = captured;
+        }
+      }
+    }
+  }
+
+  /** Imperative API: named inputs collected by the span builder. */
+  void input(String[] labels, Object[] values) {
+    Captured captured = recorder.captureArguments(labels, values);
+    if (captured != null) {
+      synchronized (this) {
+        input = captured;
+      }
+    }
+  }
+
+  private void captureOutput(Object value) {
+    if (captureResult && capturesContent()) {
+      Captured captured = recorder.captureValue(value);
+      if (captured != null) {
+        synchronized (this) {
+          if (!ended) {
+            output = captured;
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public <T> T returned(T value) {
+    captureOutput(value);
+    leaveStack();
+    finish(null);
+    return value;
+  }
+
+  @Override
+  public int returned(int value) {
+    if (capturesContent()) {
+      captureOutput(value);
+    }
+    leaveStack();
+    finish(null);
+    return value;
+  }
+
+  @Override
+  public long returned(long value) {
+    if (capturesContent()) {
+      captureOutput(value);
+    }
+    leaveStack();
+    finish(null);
+    return value;
+  }
+
+  @Override
+  public double returned(double value) {
+    if (capturesContent()) {
+      captureOutput(value);
+    }
+    leaveStack();
+    finish(null);
+    return value;
+  }
+
+  @Override
+  public float returned(float value) {
+    if (capturesContent()) {
+      captureOutput(value);
+    }
+    leaveStack();
+    finish(null);
+    return value;
+  }
+
+  @Override
+  public boolean returned(boolean value) {
+    if (capturesContent()) {
+      captureOutput(value);
+    }
+    leaveStack();
+    finish(null);
+    return value;
+  }
+
+  @Override
+  public char returned(char value) {
+    if (capturesContent()) {
+      captureOutput(value);
+    }
+    leaveStack();
+    finish(null);
+    return value;
+  }
+
+  @Override
+  public byte returned(byte value) {
+    if (capturesContent()) {
+      captureOutput(value);
+    }
+    leaveStack();
+    finish(null);
+    return value;
+  }
+
+  @Override
+  public short returned(short value) {
+    if (capturesContent()) {
+      captureOutput(value);
+    }
+    leaveStack();
+    finish(null);
+    return value;
+  }
+
+  @Override
+  public void returned() {
+    leaveStack();
+    finish(null);
+  }
+
+  @Override
+  public <F extends CompletionStage<?>> F returnedFuture(F future) {
+    leaveStack();
+    if (future == null) {
+      finish(null);
+      return null;
+    }
+    try {
+      future.whenComplete(
+          (value, error) -> {
+            if (error != null) {
+              finish(unwrap(error));
+            } else {
+              captureOutput(value);
+              finish(null);
+            }
+          });
+    } catch (Throwable t) {
+      recorder.internalError("future", t);
+      finish(null);
+    }
+    return future;
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable e = error;
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  @Override
+  public void threw(Throwable error) {
+    leaveStack();
+    finish(error);
+  }
+
+  // ---- ActiveSpan ----
+
+  @Override
+  public ActiveSpan output(Object value) {
+    captureOutput(value);
+    return this;
+  }
+
+  @Override
+  public ActiveSpan error(Throwable error) {
+    if (error != null) {
+      synchronized (this) {
+        if (!ended) {
+          recordError(error);
+        }
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public void close() {
+    leaveStack();
+    finish(null);
+  }
+
+  // ---- CurrentSpan ----
+
+  @Override
+  public CurrentSpan attribute(String key, Object value) {
+    if (key != null && value != null) {
+      synchronized (this) {
+        if (!ended) {
+          if (attributes == null) {
+            attributes = new LinkedHashMap<>();
+          }
+          attributes.put(key, value);
+        }
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public CurrentSpan tokens(long inputTokens, long outputTokens) {
+    if (inputTokens >= 0 && outputTokens >= 0) {
+      synchronized (this) {
+        if (!ended) {
+          this.inputTokens = inputTokens;
+          this.outputTokens = outputTokens;
+        }
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public CurrentSpan model(String model) {
+    if (model != null && !model.isBlank()) {
+      synchronized (this) {
+        if (!ended) {
+          this.model = model;
+        }
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public CurrentSpan provider(String provider) {
+    if (provider != null && !provider.isBlank()) {
+      synchronized (this) {
+        if (!ended) {
+          this.provider = provider;
+        }
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public CurrentSpan cost(double usd) {
+    if (usd >= 0 && Double.isFinite(usd)) {
+      synchronized (this) {
+        if (!ended) {
+          this.costUsd = usd;
+        }
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public CurrentSpan event(String name, Map<String, ?> attributes) {
+    if (name != null) {
+      Map<String, Object> copy = attributes == null || attributes.isEmpty() ? Map.of() : new LinkedHashMap<>(attributes);
+      Event event = new Event(Clock.epochNanos(System.nanoTime()), name, copy);
+      synchronized (this) {
+        if (!ended) {
+          if (events == null) {
+            events = new ArrayList<>(4);
+          }
+          events.add(event);
+        }
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public boolean isRecording() {
+    return true;
+  }
+
+  @Override
+  public String traceId() {
+    return Ids.hex(trace.idHigh, trace.idLow);
+  }
+
+  @Override
+  public String spanId() {
+    return Ids.hex(spanId);
+  }
+
+  Traceparent traceparent() {
+    return new Traceparent(trace.idHigh, trace.idLow, spanId, true);
+  }
+
+  // ---- lifecycle ----
+
+  /** Leaves the ambient stack; only the thread that started the span owns that stack. */
+  private void leaveStack() {
+    if (onStack && Thread.currentThread() == owner) {
+      onStack = false;
+      stack.pop(this);
+    }
+  }
+
+  private void finish(Throwable error) {
+    long now = System.nanoTime();
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      endNanoTime = now;
+      if (error != null) {
+        recordError(error);
+      }
+    }
+    recorder.ended(this);
+  }
+
+  private void recordError(Throwable error) {
+    errorType = error.getClass().getName();
+    String message;
+    try {
+      message = error.getMessage();
+    } catch (Throwable t) { // a user exception's getMessage can throw too
+      message = "[getMessage() threw " + t.getClass().getName() + "]";
+    }
+    if (message != null && message.length() > MAX_ERROR_MESSAGE) {
+      message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
+    }
+    errorMessage = message;
+  }
+
+  @Override
+  public String toString() {
+    return kind + " " + name + " " + Ids.hex(spanId);
+  }
+}

@@ -1,0 +1,226 @@
+package dev.tracewright.runtime;
+
+import dev.tracewright.annotations.CapturePolicy;
+import dev.tracewright.runtime.capture.Captured;
+import dev.tracewright.runtime.capture.ContentCapture;
+import dev.tracewright.runtime.capture.ContentProcessor;
+import dev.tracewright.runtime.context.Ids;
+import dev.tracewright.runtime.context.Traceparent;
+import dev.tracewright.runtime.store.AsyncWriter;
+import dev.tracewright.runtime.store.TraceStore;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The initialised runtime: starts spans on application threads and hands ended ones to the writer.
+ * Everything called from application threads catches its own failures: tracing never changes what
+ * the user's method returns or throws.
+ */
+final class Recorder {
+  private static final System.Logger LOG = System.getLogger("dev.tracewright");
+
+  final TraceConfig config;
+  private final ContentCapture capture;
+  private final AsyncWriter<LiveSpan> writer;
+  private final LongAdder sampledOut = new LongAdder();
+  private final LongAdder internalErrors = new LongAdder();
+  private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
+
+  Recorder(TraceConfig config) {
+    this.config = config;
+    this.capture = new ContentCapture(config.maxContentBytes());
+    TraceStore store = config.store();
+    SpanConverter converter = new SpanConverter(new ContentProcessor(config.redactor(), config.previewChars()));
+    this.writer =
+        new AsyncWriter<>(
+            "tracewright-writer",
+            config.queueCapacity(),
+            config.batchSize(),
+            config.overflowPolicy() == OverflowPolicy.BLOCK,
+            new AsyncWriter.Sink<>() {
+              @Override
+              public void write(List<LiveSpan> items) throws Exception {
+                store.write(converter.convert(items));
+              }
+
+              @Override
+              public void sync() throws Exception {
+                store.sync();
+              }
+            });
+  }
+
+  /** A generated method was called. */
+  TracedCall begin(TracedCall.Site site) {
+    try {
+      SpanStack stack = SpanStack.get();
+      if (stack.capturing) {
+        return NoopSpan.INSTANCE; // called by a getter while we serialize another call's arguments
+      }
+      LiveSpan parent = stack.top();
+      LiveTrace trace = parent == null ? newTrace() : parent.trace;
+      LiveSpan span =
+          new LiveSpan(
+              this,
+              trace,
+              parent == null ? 0 : parent.spanId,
+              site.name,
+              site.kind,
+              site.codeNamespace,
+              site.codeFunction,
+              policy(site.capture),
+              site.model,
+              site.provider,
+              site.parameters,
+              site.captureResult,
+              site.attributes,
+              stack);
+      if (parent == null) {
+        trace.setRootIfAbsent(span);
+      }
+      return span;
+    } catch (Throwable t) {
+      internalError("begin", t);
+      return NoopSpan.INSTANCE;
+    }
+  }
+
+  /** A span started by hand, possibly continuing a trace from another process. */
+  ActiveSpan start(SpanBuilder b) {
+    try {
+      SpanStack stack = SpanStack.get();
+      LiveSpan parent = stack.top();
+      Traceparent remote = b.parent == null ? null : Traceparent.parse(b.parent).orElse(null);
+      LiveTrace trace;
+      long parentId;
+      if (remote != null) {
+        trace = new LiveTrace(remote.traceIdHigh(), remote.traceIdLow(), config.serviceName(), config.sampler());
+        parentId = remote.spanId();
+      } else {
+        trace = parent == null ? newTrace() : parent.trace;
+        parentId = parent == null ? 0 : parent.spanId;
+      }
+      LiveSpan span =
+          new LiveSpan(
+              this,
+              trace,
+              parentId,
+              b.name,
+              b.kind,
+              b.codeNamespace,
+              b.name,
+              policy(b.capture),
+              b.model,
+              b.provider,
+              new String[0],
+              true,
+              Map.of(),
+              stack);
+      if (remote != null || parent == null) {
+        trace.setRootIfAbsent(span);
+      }
+      b.attributes.forEach(span::attribute);
+      if (!b.inputLabels.isEmpty() && span.capturesContent()) {
+        span.input(b.inputLabels.toArray(String[]::new), b.inputValues.toArray());
+      }
+      return span;
+    } catch (Throwable t) {
+      internalError("span", t);
+      return NoopSpan.INSTANCE;
+    }
+  }
+
+  private LiveTrace newTrace() {
+    return new LiveTrace(Ids.next(), Ids.randomNonZero(), config.serviceName(), config.sampler());
+  }
+
+  private CapturePolicy policy(CapturePolicy requested) {
+    return requested == CapturePolicy.DEFAULT ? config.capturePolicy() : requested;
+  }
+
+  Captured captureArguments(String[] names, Object[] values) {
+    SpanStack stack = SpanStack.get();
+    boolean outer = !stack.capturing;
+    stack.capturing = true;
+    try {
+      return capture.arguments(names, values);
+    } catch (Throwable t) {
+      internalError("capture", t);
+      return null;
+    } finally {
+      if (outer) {
+        stack.capturing = false;
+      }
+    }
+  }
+
+  Captured captureValue(Object value) {
+    SpanStack stack = SpanStack.get();
+    boolean outer = !stack.capturing;
+    stack.capturing = true;
+    try {
+      return capture.value(value);
+    } catch (Throwable t) {
+      internalError("capture", t);
+      return null;
+    } finally {
+      if (outer) {
+        stack.capturing = false;
+      }
+    }
+  }
+
+  /** A span ended (on whatever thread ended it). */
+  void ended(LiveSpan span) {
+    try {
+      if (Double.isNaN(span.costUsd) && span.inputTokens >= 0 && span.model != null) {
+        span.costUsd = config.pricing().cost(span.model, span.inputTokens, span.outputTokens);
+      }
+      int out = span.trace.ended(span, writer::offer);
+      if (out > 0) {
+        sampledOut.add(out);
+      }
+    } catch (Throwable t) {
+      internalError("end", t);
+    }
+  }
+
+  void internalError(String where, Throwable t) {
+    AsyncWriter.rethrowIfFatalError(t);
+    internalErrors.increment();
+    if (reportedFailures.add(where + ":" + t.getClass().getName())) {
+      LOG.log(Level.WARNING, "Tracewright contained a failure in " + where + "; the traced call goes on", t);
+    }
+  }
+
+  boolean flush(Duration timeout) {
+    return writer.flush(timeout);
+  }
+
+  /** Stops the writer and closes the store; false if the store did not finish in time. */
+  boolean shutdown(Duration timeout) {
+    boolean clean = writer.shutdown(timeout);
+    if (clean) {
+      try {
+        config.store().close();
+      } catch (Throwable t) {
+        AsyncWriter.rethrowIfFatalError(t);
+        LOG.log(Level.WARNING, "Tracewright store did not close cleanly", t);
+      }
+    } else {
+      LOG.log(Level.WARNING, "Tracewright writer did not finish within {0}; unwritten spans are lost", timeout);
+    }
+    return clean;
+  }
+
+  TraceStats stats() {
+    AsyncWriter.Counts c = writer.counts();
+    return new TraceStats(
+        c.offered(), c.persisted(), c.dropped(), c.failed(), sampledOut.sum(), c.queued(), internalErrors.sum());
+  }
+}

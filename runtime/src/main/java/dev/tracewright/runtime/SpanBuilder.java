@@ -1,0 +1,114 @@
+package dev.tracewright.runtime;
+
+import dev.tracewright.annotations.CapturePolicy;
+import dev.tracewright.annotations.SpanKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
+/**
+ * A span for code that cannot be annotated, from {@link Tracewright#span}. The span is a child of
+ * the current span, or of {@link #parent(String) a remote parent}, or a new trace.
+ */
+public final class SpanBuilder {
+  final String name;
+  final SpanKind kind;
+  String codeNamespace;
+  String model;
+  String provider;
+  String parent;
+  CapturePolicy capture = CapturePolicy.DEFAULT;
+  final Map<String, Object> attributes = new LinkedHashMap<>();
+  final List<String> inputLabels = new ArrayList<>();
+  final List<Object> inputValues = new ArrayList<>();
+
+  SpanBuilder(String name, SpanKind kind) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.kind = Objects.requireNonNull(kind, "kind");
+    // code.namespace of a hand-made span is its caller's class; only worth the walk when recording.
+    this.codeNamespace = Tracewright.recorder == null ? null : callerClass();
+  }
+
+  private static String callerClass() {
+    return StackWalker.getInstance()
+        .walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+            .filter(c -> !c.startsWith("dev.tracewright.runtime."))
+            .findFirst()
+            .orElse(null));
+  }
+
+  public SpanBuilder model(String model) {
+    this.model = model;
+    return this;
+  }
+
+  public SpanBuilder provider(String provider) {
+    this.provider = provider;
+    return this;
+  }
+
+  public SpanBuilder attribute(String key, Object value) {
+    if (key != null && value != null) {
+      attributes.put(key, value);
+    }
+    return this;
+  }
+
+  /** An input, captured under the span's policy as one field of the input object. */
+  public SpanBuilder input(String label, Object value) {
+    inputLabels.add(Objects.requireNonNull(label, "label"));
+    inputValues.add(value);
+    return this;
+  }
+
+  public SpanBuilder capture(CapturePolicy policy) {
+    this.capture = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * Continues the trace of a W3C {@code traceparent} header from another process. A malformed or
+   * null header is ignored: the span parents to the current span, or starts a new trace.
+   */
+  public SpanBuilder parent(String traceparent) {
+    this.parent = traceparent;
+    return this;
+  }
+
+  /** Starts the span and makes it current on this thread; close it (try-with-resources). */
+  public ActiveSpan start() {
+    Recorder recorder = Tracewright.recorder;
+    return recorder == null ? NoopSpan.INSTANCE : recorder.start(this);
+  }
+
+  /** Runs {@code work} inside the span; its exception is recorded and rethrown unchanged. */
+  public void run(Runnable work) {
+    ActiveSpan span = start();
+    try {
+      work.run();
+    } catch (RuntimeException | Error e) {
+      span.error(e);
+      throw e;
+    } finally {
+      span.close();
+    }
+  }
+
+  /** Calls {@code work} inside the span, capturing its result; exceptions propagate unchanged. */
+  public <T> T call(Callable<T> work) throws Exception {
+    ActiveSpan span = start();
+    try {
+      T result = work.call();
+      span.output(result);
+      return result;
+    } catch (Exception | Error e) {
+      span.error(e);
+      throw e;
+    } finally {
+      span.close();
+    }
+  }
+}

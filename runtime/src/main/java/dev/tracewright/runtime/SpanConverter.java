@@ -1,0 +1,106 @@
+package dev.tracewright.runtime;
+
+import dev.tracewright.annotations.CapturePolicy;
+import dev.tracewright.runtime.capture.ContentProcessor;
+import dev.tracewright.runtime.context.Ids;
+import dev.tracewright.runtime.store.BlobRecord;
+import dev.tracewright.runtime.store.EventRecord;
+import dev.tracewright.runtime.store.SpanRecord;
+import dev.tracewright.runtime.store.TraceRecord;
+import dev.tracewright.runtime.store.WriteBatch;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writer-thread half of recording: turns ended live spans into stored records. Redaction, previews,
+ * hashing, hex IDs and timestamps all happen here, off the application's threads.
+ */
+final class SpanConverter {
+  private final ContentProcessor content;
+
+  SpanConverter(ContentProcessor content) {
+    this.content = content;
+  }
+
+  WriteBatch convert(List<LiveSpan> ended) {
+    List<SpanRecord> spans = new ArrayList<>(ended.size());
+    List<EventRecord> events = new ArrayList<>();
+    List<TraceRecord> traces = new ArrayList<>();
+    List<BlobRecord> blobs = new ArrayList<>();
+    for (LiveSpan span : ended) {
+      spans.add(toRecord(span, blobs));
+      addEvents(span, events);
+      if (span.traceSummary != null) {
+        traces.add(span.traceSummary);
+      }
+    }
+    return new WriteBatch(spans, events, traces, blobs);
+  }
+
+  private SpanRecord toRecord(LiveSpan s, List<BlobRecord> blobs) {
+    boolean keepBlob = s.policy == CapturePolicy.FULL_LOCAL || s.policy == CapturePolicy.FULL_EXPORTABLE;
+    ContentProcessor.Processed in = content.process(s.input, keepBlob);
+    ContentProcessor.Processed out = content.process(s.output, keepBlob);
+    if (in != null && in.blob() != null) {
+      blobs.add(in.blob());
+    }
+    if (out != null && out.blob() != null) {
+      blobs.add(out.blob());
+    }
+    return new SpanRecord(
+        Ids.hex(s.spanId),
+        Ids.hex(s.trace.idHigh, s.trace.idLow),
+        s.parentSpanId == 0 ? null : Ids.hex(s.parentSpanId),
+        s.name,
+        s.kind,
+        s.isError() ? SpanRecord.ERROR : SpanRecord.OK,
+        Clock.instant(s.startEpochNanos),
+        Clock.instant(s.startEpochNanos + s.durationNanos()),
+        s.durationNanos(),
+        s.codeNamespace,
+        s.codeFunction,
+        s.threadName,
+        s.model,
+        s.provider,
+        s.inputTokens < 0 ? null : s.inputTokens,
+        s.outputTokens < 0 ? null : s.outputTokens,
+        Double.isNaN(s.costUsd) ? null : s.costUsd,
+        in == null ? null : in.preview(),
+        out == null ? null : out.preview(),
+        in == null ? null : in.ref(),
+        out == null ? null : out.ref(),
+        s.errorType,
+        content.redact(s.errorMessage),
+        attributes(s.attributes, s.policy));
+  }
+
+  private void addEvents(LiveSpan s, List<EventRecord> events) {
+    if (s.events == null) {
+      return;
+    }
+    String spanId = Ids.hex(s.spanId);
+    int seq = 0;
+    for (LiveSpan.Event e : s.events) {
+      events.add(new EventRecord(spanId, seq++, Clock.instant(e.epochNanos()), e.name(), attributes(e.attributes(), s.policy)));
+    }
+  }
+
+  /** Strings are redacted like content; other values are kept as numbers and booleans or made text. */
+  private Map<String, Object> attributes(Map<String, Object> raw, CapturePolicy policy) {
+    if (raw == null || raw.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Object> clean = new LinkedHashMap<>(raw.size());
+    raw.forEach(
+        (k, v) -> {
+          if (v instanceof Number || v instanceof Boolean) {
+            clean.put(k, v);
+          } else {
+            clean.put(k, content.redact(String.valueOf(v)));
+          }
+        });
+    return clean;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.tracewright.runtime;
+
+import java.util.Arrays;
+
+/**
+ * The ambient context: the live spans open on one thread, innermost last. Nested traced calls find
+ * their parent here, so no context is passed by hand. A span carried to another thread by
+ * {@link Tracewright#wrap} is pushed here for the duration of the task.
+ */
+final class SpanStack {
+  private static final ThreadLocal<SpanStack> CURRENT = ThreadLocal.withInitial(SpanStack::new);
+
+  private LiveSpan[] spans = new LiveSpan[8];
+  private int size;
+  /** True while this thread serializes captured content: traced calls made by getters are not traced. */
+  boolean capturing;
+
+  static SpanStack get() {
+    return CURRENT.get();
+  }
+
+  LiveSpan top() {
+    return size == 0 ? null : spans[size - 1];
+  }
+
+  void push(LiveSpan span) {
+    if (size == spans.length) {
+      spans = Arrays.copyOf(spans, size * 2);
+    }
+    spans[size++] = span;
+  }
+
+  /**
+   * Removes the topmost occurrence of {@code span} and anything above it (spans that were started
+   * by hand and never closed), so one leak cannot misparent every later span on this thread.
+   */
+  void pop(LiveSpan span) {
+    for (int i = size - 1; i >= 0; i--) {
+      if (spans[i] == span) {
+        Arrays.fill(spans, i, size, null);
+        size = i;
+        return;
+      }
+    }
+  }
+
+  int depth() {
+    return size;
+  }
+}

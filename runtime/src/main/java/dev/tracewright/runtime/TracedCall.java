@@ -1,0 +1,160 @@
+package dev.tracewright.runtime;
+
+import dev.tracewright.annotations.CapturePolicy;
+import dev.tracewright.annotations.SpanKind;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The one entry point generated {@code *Traced} code calls; not meant for hand-written code (use
+ * {@link Tracewright#span}). Each traced method has a static {@link Site} and does:
+ *
+ * <pre>{@code
+ * TracedCall call = SITE.begin();
+ * if (call.capturesInput()) call.input(a, b);   // no capture work unless the policy wants it
+ * try {
+ *   return call.returned(super.method(a, b));
+ * } catch (Throwable e) {
+ *   call.threw(e);
+ *   throw e;
+ * }
+ * }</pre>
+ *
+ * None of these methods throws, and each returns the user's value unchanged.
+ */
+public abstract class TracedCall {
+
+  TracedCall() {}
+
+  /** Whether {@link #input} wants the arguments; false under {@code METADATA_ONLY}. */
+  public abstract boolean capturesInput();
+
+  /** The captured arguments, in the order of {@link Site#parameters}. */
+  public abstract void input(Object... arguments);
+
+  public abstract <T> T returned(T value);
+
+  public abstract int returned(int value);
+
+  public abstract long returned(long value);
+
+  public abstract double returned(double value);
+
+  public abstract float returned(float value);
+
+  public abstract boolean returned(boolean value);
+
+  public abstract char returned(char value);
+
+  public abstract byte returned(byte value);
+
+  public abstract short returned(short value);
+
+  /** A {@code void} method returned. */
+  public abstract void returned();
+
+  /**
+   * An asynchronous method returned its future: the span leaves this thread now and ends when the
+   * future completes, with its value or exception. Returns the same future instance.
+   */
+  public abstract <F extends CompletionStage<?>> F returnedFuture(F future);
+
+  public abstract void threw(Throwable error);
+
+  public static Site site(Class<?> type, String function, SpanKind kind, String name) {
+    return new Site(type, function, kind, name, CapturePolicy.DEFAULT, null, null, new String[0], true, Map.of());
+  }
+
+  /** What the processor knows of one traced method. Immutable; built once in a static field. */
+  public static final class Site {
+    final String codeNamespace;
+    final String codeFunction;
+    final SpanKind kind;
+    final String name;
+    final CapturePolicy capture;
+    final String model;
+    final String provider;
+    final String[] parameters;
+    final boolean captureResult;
+    final Map<String, String> attributes;
+
+    private Site(
+        Class<?> type,
+        String function,
+        SpanKind kind,
+        String name,
+        CapturePolicy capture,
+        String model,
+        String provider,
+        String[] parameters,
+        boolean captureResult,
+        Map<String, String> attributes) {
+      this(type.getName(), function, kind, name, capture, model, provider, parameters, captureResult, attributes);
+    }
+
+    private Site(
+        String codeNamespace,
+        String function,
+        SpanKind kind,
+        String name,
+        CapturePolicy capture,
+        String model,
+        String provider,
+        String[] parameters,
+        boolean captureResult,
+        Map<String, String> attributes) {
+      this.codeNamespace = codeNamespace;
+      this.codeFunction = Objects.requireNonNull(function, "function");
+      this.kind = Objects.requireNonNull(kind, "kind");
+      this.name = Objects.requireNonNull(name, "name");
+      this.capture = Objects.requireNonNull(capture, "capture");
+      this.model = model;
+      this.provider = provider;
+      this.parameters = parameters;
+      this.captureResult = captureResult;
+      this.attributes = attributes;
+    }
+
+    public Site capture(CapturePolicy policy) {
+      return new Site(codeNamespace, codeFunction, kind, name, policy, model, provider, parameters, captureResult, attributes);
+    }
+
+    public Site model(String model) {
+      return new Site(codeNamespace, codeFunction, kind, name, capture, model, provider, parameters, captureResult, attributes);
+    }
+
+    public Site provider(String provider) {
+      return new Site(codeNamespace, codeFunction, kind, name, capture, model, provider, parameters, captureResult, attributes);
+    }
+
+    /** Names of the captured parameters, as written in the source. */
+    public Site parameters(String... names) {
+      return new Site(codeNamespace, codeFunction, kind, name, capture, model, provider, names.clone(), captureResult, attributes);
+    }
+
+    /** The method is {@code @NoCapture}: its return value is never captured. */
+    public Site noResultCapture() {
+      return new Site(codeNamespace, codeFunction, kind, name, capture, model, provider, parameters, false, attributes);
+    }
+
+    public Site attribute(String key, String value) {
+      Map<String, String> more = new LinkedHashMap<>(attributes);
+      more.put(key, value);
+      return new Site(codeNamespace, codeFunction, kind, name, capture, model, provider, parameters, captureResult, Map.copyOf(more));
+    }
+
+    /** Starts the span of one call; a no-op call when Tracewright is not initialised. */
+    public TracedCall begin() {
+      Recorder recorder = Tracewright.recorder;
+      return recorder == null ? NoopSpan.INSTANCE : recorder.begin(this);
+    }
+
+    @Override
+    public String toString() {
+      return kind + " " + name + " (" + codeNamespace + "#" + codeFunction + Arrays.toString(parameters) + ")";
+    }
+  }
+}

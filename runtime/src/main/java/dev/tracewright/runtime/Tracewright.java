@@ -1,0 +1,158 @@
+package dev.tracewright.runtime;
+
+import dev.tracewright.annotations.SpanKind;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The runtime's public face. Call {@link #init} (or {@code initLocal}) once at start-up; until then
+ * every traced call is a no-op costing one volatile read.
+ *
+ * <pre>{@code
+ * Tracewright.init(TraceConfig.builder().store(new InMemoryStore()).build());
+ * ResearchAgent agent = new ResearchAgentTraced();   // the generated subclass records every call
+ * agent.research("why is the sky blue?");
+ * Tracewright.flush();                               // everything so far is now stored
+ * }</pre>
+ */
+public final class Tracewright {
+  static volatile Recorder recorder;
+  private static Thread shutdownHook;
+
+  private Tracewright() {}
+
+  /**
+   * Starts recording with this configuration. Calling it again replaces the running configuration
+   * after flushing and closing the previous store.
+   */
+  public static synchronized void init(TraceConfig config) {
+    Objects.requireNonNull(config, "config");
+    Recorder previous = recorder;
+    recorder = null;
+    if (previous != null) {
+      previous.shutdown(previous.config.shutdownTimeout());
+    }
+    recorder = new Recorder(config);
+    if (shutdownHook == null) {
+      shutdownHook = new Thread(Tracewright::shutdownOnExit, "tracewright-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+  }
+
+  private static void shutdownOnExit() {
+    Recorder current = recorder;
+    if (current != null) {
+      current.shutdown(current.config.shutdownTimeout());
+    }
+  }
+
+  public static boolean isEnabled() {
+    return recorder != null;
+  }
+
+  /** Blocks until everything recorded before this call is durable in the store. */
+  public static boolean flush() {
+    return flush(Duration.ofSeconds(30));
+  }
+
+  /** As {@link #flush()}; returns false if that took longer than {@code timeout}. */
+  public static boolean flush(Duration timeout) {
+    Recorder current = recorder;
+    return current == null || current.flush(timeout);
+  }
+
+  /** Flushes, stops recording and closes the store; later traced calls are no-ops again. */
+  public static boolean shutdown() {
+    Recorder current = recorder;
+    return shutdown(current == null ? Duration.ZERO : current.config.shutdownTimeout());
+  }
+
+  /** As {@link #shutdown()}, returning false (not hanging) if the store does not finish in time. */
+  public static synchronized boolean shutdown(Duration timeout) {
+    Recorder current = recorder;
+    recorder = null;
+    return current == null || current.shutdown(timeout);
+  }
+
+  /** The span of the traced call running on this thread, or a no-op span. */
+  public static CurrentSpan current() {
+    if (recorder == null) {
+      return NoopSpan.INSTANCE;
+    }
+    LiveSpan top = SpanStack.get().top();
+    return top == null ? NoopSpan.INSTANCE : top;
+  }
+
+  public static TraceStats stats() {
+    Recorder current = recorder;
+    return current == null ? TraceStats.EMPTY : current.stats();
+  }
+
+  /** A span for code that cannot be annotated. */
+  public static SpanBuilder span(String name, SpanKind kind) {
+    return new SpanBuilder(name, kind);
+  }
+
+  /** The W3C {@code traceparent} of the current span, to send to another process. */
+  public static Optional<String> traceparent() {
+    if (recorder == null) {
+      return Optional.empty();
+    }
+    LiveSpan top = SpanStack.get().top();
+    return top == null ? Optional.empty() : Optional.of(top.traceparent().format());
+  }
+
+  /** {@code task} running in the current trace context, on whatever thread runs it. */
+  public static Runnable wrap(Runnable task) {
+    Objects.requireNonNull(task, "task");
+    LiveSpan parent = recorder == null ? null : SpanStack.get().top();
+    if (parent == null) {
+      return task;
+    }
+    return () -> {
+      SpanStack stack = SpanStack.get();
+      stack.push(parent);
+      try {
+        task.run();
+      } finally {
+        stack.pop(parent);
+      }
+    };
+  }
+
+  public static <T> Callable<T> wrap(Callable<T> task) {
+    Objects.requireNonNull(task, "task");
+    LiveSpan parent = recorder == null ? null : SpanStack.get().top();
+    if (parent == null) {
+      return task;
+    }
+    return () -> {
+      SpanStack stack = SpanStack.get();
+      stack.push(parent);
+      try {
+        return task.call();
+      } finally {
+        stack.pop(parent);
+      }
+    };
+  }
+
+  /** An executor whose tasks run in the context of the thread that submitted each one. */
+  public static Executor wrap(Executor executor) {
+    Objects.requireNonNull(executor, "executor");
+    if (executor instanceof ExecutorService service) {
+      return wrap(service);
+    }
+    return command -> executor.execute(wrap(command));
+  }
+
+  /** As {@link #wrap(Executor)}, keeping the {@link ExecutorService} interface. */
+  public static ExecutorService wrap(ExecutorService executor) {
+    Objects.requireNonNull(executor, "executor");
+    return executor instanceof ContextExecutorService ? executor : new ContextExecutorService(executor);
+  }
+}

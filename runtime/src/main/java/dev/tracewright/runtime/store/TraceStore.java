@@ -1,0 +1,17 @@
+package dev.tracewright.runtime.store;
+
+/**
+ * Where finished spans go. Called only from the single writer thread, so implementations need no
+ * locking of their own for writes. A store may throw: the writer counts, logs and carries on.
+ */
+public interface TraceStore extends AutoCloseable {
+
+  /** Persists one batch atomically: all of it or none of it. */
+  void write(WriteBatch batch) throws Exception;
+
+  /** Makes everything written so far durable (survives kill -9 of this JVM). */
+  default void sync() throws Exception {}
+
+  @Override
+  default void close() throws Exception {}
+}
