@@ -1,0 +1,41 @@
+package dev.tracewright.processor.model;
+
+import java.util.List;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.type.ExecutableType;
+
+/**
+ * One method the wrapper overrides.
+ *
+ * @param element the method as declared (maybe in a supertype)
+ * @param type its signature as a member of the traced type, type arguments resolved
+ * @param span null for a method the interface wrapper only forwards
+ * @param spanName the span's name: the annotation's, else the method's
+ * @param capturedParameters one flag per parameter: false for {@code @NoCapture}
+ * @param captureResult false for a {@code @NoCapture} method
+ */
+public record TracedMethod(
+    ExecutableElement element,
+    ExecutableType type,
+    SpanSpec span,
+    String spanName,
+    List<Boolean> capturedParameters,
+    boolean captureResult,
+    ReturnShape returns) {
+
+  /** How the wrapper hands the result back. */
+  public enum ReturnShape {
+    VOID,
+    VALUE,
+    /** A {@code CompletionStage}: the span ends when it completes. */
+    FUTURE
+  }
+
+  public boolean traced() {
+    return span != null;
+  }
+
+  public String methodName() {
+    return element.getSimpleName().toString();
+  }
+}
