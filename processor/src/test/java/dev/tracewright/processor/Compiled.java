@@ -57,7 +57,22 @@ final class Compiled {
   }
 
   static Compiled compile(JavaFileObject... sources) {
-    Compilation compilation = compiler().compile(sources);
+    return compile(compiler(), sources);
+  }
+
+  /**
+   * For sources that use other libraries' annotations: javac's -Xlint:processing warns about every
+   * annotation no processor claims (theirs, not ours), so a strict build with them turns that off.
+   * {@code -parameters} as LangChain4j and Spring AI users compile: they read names by reflection.
+   */
+  static Compiled compileWithForeignAnnotations(String... linesOfOneFile) {
+    return compile(
+        javac().withProcessors(new TracedProcessor()).withOptions("-Xlint:all,-processing", "-Werror", "-parameters"),
+        source(linesOfOneFile));
+  }
+
+  private static Compiled compile(com.google.testing.compile.Compiler compiler, JavaFileObject... sources) {
+    Compilation compilation = compiler.compile(sources);
     assertThat(compilation).succeededWithoutWarnings();
     return new Compiled(compilation);
   }

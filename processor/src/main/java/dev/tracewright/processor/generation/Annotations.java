@@ -1,27 +1,16 @@
 package dev.tracewright.processor.generation;
 
 import com.palantir.javapoet.AnnotationSpec;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.util.ArrayList;
+import dev.tracewright.processor.model.ForeignAnnotations;
 import java.util.List;
-import java.util.Set;
-import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
-import javax.lang.model.element.TypeElement;
 
 /**
- * Which of the user's annotations the wrapper carries over. Frameworks that find methods by
- * reflection (LangChain4j and Spring AI {@code @Tool} with {@code @P}/{@code @ToolParam}, Jackson,
- * Bean Validation, {@code @Inject}) only see runtime-retained annotations on the override itself;
- * without the copy LangChain4j silently loses the tool.
+ * Which of the user's annotations the wrapper carries. Frameworks that find methods by reflection
+ * see only the annotations on the override itself; Spring AI, for one, scans declared methods only,
+ * so without the copy the tool silently disappears.
  */
 final class Annotations {
-  private static final String OURS = "dev.tracewright.annotations.";
-  /** Not copied: ours would trace twice in a subclass; these are invalid or meaningless on the copy. */
-  private static final Set<String> SKIPPED =
-      Set.of("java.lang.Override", "java.lang.SafeVarargs", "java.lang.FunctionalInterface");
-
   private Annotations() {}
 
   /**
@@ -30,27 +19,14 @@ final class Annotations {
    * the type twice.
    */
   static List<AnnotationSpec> deprecation(Element element) {
-    List<AnnotationSpec> copies = new ArrayList<>();
-    for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
-      TypeElement type = (TypeElement) mirror.getAnnotationType().asElement();
-      if (type.getQualifiedName().contentEquals("java.lang.Deprecated")) {
-        copies.add(AnnotationSpec.get(mirror));
-      }
-    }
-    return copies;
+    return element.getAnnotationMirrors().stream()
+        .filter(m -> m.getAnnotationType().toString().equals("java.lang.Deprecated"))
+        .map(AnnotationSpec::get)
+        .toList();
   }
 
+  /** For overrides, constructors and their parameters. */
   static List<AnnotationSpec> runtimeRetained(Element element) {
-    List<AnnotationSpec> copies = new ArrayList<>();
-    for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
-      TypeElement type = (TypeElement) mirror.getAnnotationType().asElement();
-      String name = type.getQualifiedName().toString();
-      Retention retention = type.getAnnotation(Retention.class);
-      boolean runtime = retention != null && retention.value() == RetentionPolicy.RUNTIME;
-      if (runtime && !name.startsWith(OURS) && !SKIPPED.contains(name)) {
-        copies.add(AnnotationSpec.get(mirror));
-      }
-    }
-    return copies;
+    return ForeignAnnotations.on(element).stream().map(AnnotationSpec::get).toList();
   }
 }

@@ -99,7 +99,7 @@ public final class TracedClassGenerator {
         spec.addField(siteField(site, userClass, method));
         spec.addMethod(tracedOverride(method, site, isInterface));
       } else {
-        spec.addMethod(forwardingOverride(method));
+        spec.addMethod(forwardingOverride(method, isInterface));
       }
     }
     return JavaFile.builder(type.packageName(), spec.build()).skipJavaLangImports(true).indent("  ").build();
@@ -207,9 +207,9 @@ public final class TracedClassGenerator {
     return b.build();
   }
 
-  private static MethodSpec forwardingOverride(TracedMethod m) {
-    MethodSpec.Builder b = signature(m, true);
-    CodeBlock target = target(m, true);
+  private static MethodSpec forwardingOverride(TracedMethod m, boolean isInterface) {
+    MethodSpec.Builder b = signature(m, isInterface);
+    CodeBlock target = target(m, isInterface);
     if (m.returns() == TracedMethod.ReturnShape.VOID) {
       b.addStatement("$L", target);
     } else {

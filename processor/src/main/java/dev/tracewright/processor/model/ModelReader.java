@@ -95,8 +95,14 @@ public final class ModelReader {
       if (isInterface) {
         // Everything not static is abstract or default: the delegating wrapper implements all of it.
         methods.add(method(self, m, span));
-      } else if (span != null && overridable && !m.getModifiers().contains(Modifier.ABSTRACT)) {
-        methods.add(method(self, m, span));
+      } else if (overridable && !m.getModifiers().contains(Modifier.ABSTRACT)) {
+        if (span != null) {
+          methods.add(method(self, m, span));
+        } else if (owner.equals(type) && ForeignAnnotations.present(m)) {
+          // Forwarded so frameworks scanning declared methods (Spring AI) still find, say, an
+          // untraced @Tool on the wrapper.
+          methods.add(method(self, m, null));
+        }
       }
     }
     return methods;
