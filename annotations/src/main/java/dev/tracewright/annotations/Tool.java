@@ -17,7 +17,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface Tool {
-  /** Span name; empty means the method name. */
+  /** Span name; empty means the method name. On a type: a prefix, so {@code name = "planner"} names {@code plan()} {@code planner.plan}. */
   String name() default "";
 
   /** What the tool does; stored as the span attribute {@code tool.description}. */

@@ -89,7 +89,9 @@ public final class ModelReader {
       }
       SpanSpec span = SpanSpec.of(m);
       if (span == null && typeSpan != null && owner.equals(type) && m.getModifiers().contains(Modifier.PUBLIC)) {
-        span = typeSpan;
+        // A name on the type prefixes its methods' names: @Agent(name = "planner") gives planner.plan.
+        String name = typeSpan.name().isEmpty() ? "" : typeSpan.name() + "." + m.getSimpleName();
+        span = new SpanSpec(typeSpan.annotation(), typeSpan.kind(), name, typeSpan.capture(), typeSpan.model(), typeSpan.provider(), typeSpan.description());
       }
       boolean overridable = !m.getModifiers().contains(Modifier.FINAL);
       if (isInterface) {
