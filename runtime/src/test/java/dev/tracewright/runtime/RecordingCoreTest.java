@@ -1,0 +1,175 @@
+package dev.tracewright.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracewright.annotations.SpanKind;
+import dev.tracewright.runtime.store.EventRecord;
+import dev.tracewright.runtime.store.InMemoryStore;
+import dev.tracewright.runtime.store.SpanRecord;
+import dev.tracewright.runtime.store.TraceRecord;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The span lifecycle through the same entry point generated code uses. */
+class RecordingCoreTest {
+  static final TracedCall.Site AGENT = TracedCall.site(RecordingCoreTest.class, "run", SpanKind.AGENT, "run").parameters("question");
+  static final TracedCall.Site LLM =
+      TracedCall.site(RecordingCoreTest.class, "ask", SpanKind.LLM, "ask").model("gpt-4o").provider("openai");
+
+  final InMemoryStore store = new InMemoryStore();
+
+  @AfterEach
+  void stop() {
+    Tracewright.shutdown();
+  }
+
+  private InMemoryStore recorded() {
+    assertTrue(Tracewright.flush());
+    return store;
+  }
+
+  @Test
+  void beforeInitEverythingIsANoOp() {
+    Tracewright.shutdown();
+    TracedCall call = AGENT.begin();
+    assertFalse(call.capturesInput());
+    assertEquals("x", call.returned("x"));
+    assertFalse(Tracewright.current().isRecording());
+    assertSame(Tracewright.current(), Tracewright.current().attribute("k", "v").tokens(1, 2).cost(1).event("e"));
+    assertTrue(Tracewright.traceparent().isEmpty());
+    assertEquals(TraceStats.EMPTY, Tracewright.stats());
+  }
+
+  @Test
+  void spanRecordsIdsTimesStatusAndCurrentSpanCalls() {
+    Tracewright.init(TraceConfig.builder().store(store).build());
+
+    TracedCall root = AGENT.begin();
+    root.input("why?");
+    TracedCall llm = LLM.begin();
+    CurrentSpan current = Tracewright.current();
+    current.attribute("temperature", 0.2).attribute("stream", false).attribute("user", "alice");
+    current.tokens(1200, 300).model("gpt-4o-2024-08-06");
+    current.event("retry", Map.of("attempt", 1)).event("done");
+    llm.returned("answer");
+    root.returned("final");
+
+    List<SpanRecord> spans = recorded().spans();
+    assertEquals(2, spans.size());
+    SpanRecord ask = store.span("ask");
+    SpanRecord run = store.span("run");
+    assertTrue(run.spanId().matches("[0-9a-f]{16}"), run.spanId());
+    assertTrue(run.traceId().matches("[0-9a-f]{32}"), run.traceId());
+    assertEquals(run.traceId(), ask.traceId());
+    assertEquals(run.spanId(), ask.parentSpanId());
+    assertTrue(ask.spanId().compareTo(run.spanId()) > 0, "span IDs are time-ordered");
+    assertFalse(run.startTime().isAfter(ask.startTime()));
+    assertFalse(ask.endTime().isAfter(run.endTime()));
+    assertEquals(ask.durationNanos(), java.time.Duration.between(ask.startTime(), ask.endTime()).toNanos());
+    assertEquals("gpt-4o-2024-08-06", ask.model());
+    assertEquals("openai", ask.provider());
+    assertEquals(1200L, ask.inputTokens());
+    assertEquals(300L, ask.outputTokens());
+    assertEquals((1200 * 2.50 + 300 * 10.00) / 1e6, ask.costUsd(), 1e-12, "priced as gpt-4o by prefix");
+    assertEquals(Map.of("temperature", 0.2, "stream", false, "user", "alice"), ask.attributes());
+    List<EventRecord> events = store.events(ask);
+    assertEquals(List.of("retry", "done"), events.stream().map(EventRecord::name).toList());
+    assertEquals(List.of(0, 1), events.stream().map(EventRecord::seq).toList());
+    assertEquals(Map.of("attempt", 1), events.get(0).attributes());
+
+    TraceRecord trace = store.trace(run.traceId()).orElseThrow();
+    assertEquals("run", trace.name());
+    assertEquals(2, trace.spanCount());
+    assertEquals(0, trace.errorCount());
+    assertEquals(1200, trace.inputTokens());
+    assertEquals(300, trace.outputTokens());
+    assertEquals(ask.costUsd(), trace.costUsd(), 1e-12);
+    assertEquals(run.spanId(), trace.rootSpanId());
+    assertEquals("OK", trace.status());
+  }
+
+  @Test
+  void explicitCostWinsAndUnknownModelsHaveNoCost() {
+    Tracewright.init(TraceConfig.builder().store(store).build());
+    TracedCall a = LLM.begin();
+    Tracewright.current().tokens(10, 10).cost(0.5);
+    a.returned();
+    TracedCall b = LLM.begin();
+    Tracewright.current().tokens(10, 10).model("my-local-llama");
+    b.returned();
+
+    List<SpanRecord> spans = recorded().spans();
+    assertEquals(0.5, spans.get(0).costUsd());
+    assertNull(spans.get(1).costUsd());
+  }
+
+  @Test
+  void errorsMarkSpanAndTrace() {
+    Tracewright.init(TraceConfig.builder().store(store).build());
+    TracedCall root = AGENT.begin();
+    TracedCall child = LLM.begin();
+    child.threw(new IllegalStateException("quota exceeded"));
+    root.threw(new RuntimeException("agent gave up"));
+
+    SpanRecord ask = recorded().span("ask");
+    assertEquals("ERROR", ask.status());
+    assertEquals("java.lang.IllegalStateException", ask.errorType());
+    assertEquals("quota exceeded", ask.errorMessage());
+    TraceRecord trace = store.traces().get(0);
+    assertEquals("ERROR", trace.status());
+    assertEquals(2, trace.errorCount());
+  }
+
+  @Test
+  void currentSpanCallsAfterTheEndAreIgnored() {
+    Tracewright.init(TraceConfig.builder().store(store).build());
+    TracedCall call = LLM.begin();
+    CurrentSpan span = Tracewright.current();
+    call.returned();
+    span.attribute("late", true).tokens(5, 5);
+
+    SpanRecord ask = recorded().span("ask");
+    assertTrue(ask.attributes().isEmpty());
+    assertNull(ask.inputTokens());
+    assertFalse(Tracewright.current().isRecording(), "nothing is current after the span ended");
+  }
+
+  @Test
+  void siblingTracesGetDistinctTraceIds() {
+    Tracewright.init(TraceConfig.builder().store(store).build());
+    AGENT.begin().returned();
+    AGENT.begin().returned();
+    List<SpanRecord> spans = recorded().spans();
+    assertNotEquals(spans.get(0).traceId(), spans.get(1).traceId());
+    assertEquals(2, store.traces().size());
+  }
+
+  @Test
+  void unclosedHandMadeSpanDoesNotMisparentLaterSpans() {
+    Tracewright.init(TraceConfig.builder().store(store).build());
+    TracedCall root = AGENT.begin();
+    Tracewright.span("leaked", SpanKind.STEP).start(); // never closed
+    root.returned();
+    TracedCall next = LLM.begin();
+    next.returned();
+
+    assertNull(recorded().span("ask").parentSpanId(), "the leak was cleared with its parent");
+  }
+
+  @Test
+  void configBuilderFailsFastOnBadValues() {
+    assertThrows(IllegalStateException.class, () -> TraceConfig.builder().build());
+    assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder().queueCapacity(0));
+    assertThrows(IllegalArgumentException.class, () -> TraceConfig.builder().capturePolicy(dev.tracewright.annotations.CapturePolicy.DEFAULT));
+    assertThrows(NullPointerException.class, () -> TraceConfig.builder().store(null));
+    assertThrows(IllegalArgumentException.class, () -> Sampler.ratio(1.5));
+  }
+}

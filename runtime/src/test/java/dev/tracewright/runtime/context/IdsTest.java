@@ -1,0 +1,85 @@
+package dev.tracewright.runtime.context;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class IdsTest {
+
+  @Test
+  void idsAreStrictlyIncreasingAndUniqueAcrossThreads() throws Exception {
+    Set<Long> seen = ConcurrentHashMap.newKeySet();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        results.add(pool.submit(() -> {
+          start.await();
+          long last = 0;
+          for (int i = 0; i < 50_000; i++) {
+            long id = Ids.next();
+            if (id <= last || !seen.add(id)) {
+              return false;
+            }
+            last = id;
+          }
+          return true;
+        }));
+      }
+      start.countDown();
+      for (Future<Boolean> r : results) {
+        assertTrue(r.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(200_000, seen.size());
+  }
+
+  @Test
+  void idsSortAsHexTheWayTheyWereMade() {
+    long a = Ids.next();
+    long b = Ids.next();
+    assertTrue(Ids.hex(a).compareTo(Ids.hex(b)) < 0);
+    assertEquals(16, Ids.hex(a).length());
+    assertEquals("000000000000000a", Ids.hex(10));
+    assertEquals("0000000000000001ffffffffffffffff", Ids.hex(1, -1));
+  }
+
+  @Test
+  void traceparentRoundTripsAndRejectsMalformedHeaders() {
+    String header = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    Traceparent parsed = Traceparent.parse(header).orElseThrow();
+    assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", parsed.traceId());
+    assertEquals(0x00f067aa0ba902b7L, parsed.spanId());
+    assertTrue(parsed.sampled());
+    assertEquals(header, parsed.format());
+
+    Set<String> bad = new HashSet<>(List.of(
+        "", "garbage", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
+        "00_4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7_01",
+        "00-4bf92f3577b34da6a3ce929d0e0e473g-00f067aa0ba902b7-01"));
+    for (String h : bad) {
+      assertTrue(Traceparent.parse(h).isEmpty(), h);
+    }
+    assertTrue(Traceparent.parse(null).isEmpty());
+    // A future version may append fields.
+    assertNotEquals(java.util.Optional.empty(), Traceparent.parse("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00-future"));
+  }
+}
