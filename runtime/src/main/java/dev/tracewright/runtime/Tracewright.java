@@ -1,6 +1,7 @@
 package dev.tracewright.runtime;
 
 import dev.tracewright.annotations.SpanKind;
+import dev.tracewright.runtime.store.H2Store;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,6 +42,15 @@ public final class Tracewright {
       shutdownHook = new Thread(Tracewright::shutdownOnExit, "tracewright-shutdown");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
+  }
+
+  /**
+   * Records to the local H2 file database: {@code ./.tracewright/traces}, or the path in the system
+   * property {@code tracewright.db} or environment variable {@code TRACEWRIGHT_DB}; policy
+   * {@code FULL_LOCAL}, default redaction on.
+   */
+  public static void initLocal() {
+    init(TraceConfig.builder().store(H2Store.local()).build());
   }
 
   private static void shutdownOnExit() {

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -60,8 +59,7 @@ public final class PricingTable {
       throw new IllegalArgumentException("pricing table needs a \"models\" object");
     }
     Map<String, Price> prices = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : models.properties()) {
       JsonNode in = e.getValue().get("input");
       JsonNode out = e.getValue().get("output");
       if (in == null || out == null || !in.isNumber() || !out.isNumber()) {

@@ -1,0 +1,402 @@
+package dev.tracewright.runtime.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Spans in an H2 database: a file (the default, {@code ./.tracewright/traces}), memory, or a server
+ * URL. Used from the writer thread only. It connects on first use, creates or migrates the schema,
+ * writes each batch in one transaction, and reconnects after a failure.
+ *
+ * <p>A file database is opened with {@code AUTO_SERVER=TRUE}, so the H2 console or the CLI can read
+ * it while the agent writes; H2's socket for that is bound to 127.0.0.1 (see {@link LoopbackOnly}).
+ * Files and the directory Tracewright creates are owner-only.
+ */
+public final class H2Store implements TraceStore {
+  public static final String DB_PROPERTY = "tracewright.db";
+  public static final String DB_ENV = "TRACEWRIGHT_DB";
+  public static final Path DEFAULT_PATH = Path.of(".tracewright", "traces");
+  public static final String DEFAULT_USER = "sa";
+
+  private static final System.Logger LOG = System.getLogger("dev.tracewright");
+  private static final int RECENT_BLOBS = 4096;
+
+  static {
+    LoopbackOnly.ensure();
+  }
+
+  private final String url;
+  private final String user;
+  private final String password;
+  private final Path file; // null unless a file database
+  private final ObjectMapper json = new ObjectMapper();
+  /** Blobs known to be stored: deduplication without a round trip for repeated content. */
+  private final Set<String> storedBlobs =
+      java.util.Collections.newSetFromMap(
+          new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > RECENT_BLOBS;
+            }
+          });
+
+  private Connection connection;
+  private PreparedStatement insertSpan;
+  private PreparedStatement insertEvent;
+  private PreparedStatement mergeTrace;
+  private PreparedStatement mergeBlob;
+
+  private H2Store(String url, String user, String password, Path file) {
+    this.url = url;
+    this.user = user;
+    this.password = password;
+    this.file = file;
+  }
+
+  /** The default file database, or the one named by {@code -Dtracewright.db} / {@code TRACEWRIGHT_DB}. */
+  public static H2Store local() {
+    return file(defaultPath());
+  }
+
+  public static Path defaultPath() {
+    String configured = System.getProperty(DB_PROPERTY);
+    if (configured == null || configured.isBlank()) {
+      configured = System.getenv(DB_ENV);
+    }
+    return configured == null || configured.isBlank() ? DEFAULT_PATH : Path.of(configured);
+  }
+
+  /** A file database at {@code path} ({@code traces} or {@code traces.mv.db} both mean traces.mv.db). */
+  public static H2Store file(Path path) {
+    Path base = basePath(path);
+    return new H2Store(fileUrl(base, true, false), DEFAULT_USER, "", base);
+  }
+
+  /** A private in-memory database, alive while this store is open. */
+  public static H2Store memory(String name) {
+    Objects.requireNonNull(name, "name");
+    return new H2Store("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", DEFAULT_USER, "", null);
+  }
+
+  /** Any H2 JDBC URL, such as a server {@code jdbc:h2:tcp://localhost/~/traces}. */
+  public static H2Store url(String jdbcUrl, String user, String password) {
+    if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:h2:")) {
+      throw new IllegalArgumentException("not an H2 JDBC URL: " + jdbcUrl);
+    }
+    return new H2Store(jdbcUrl, Objects.requireNonNull(user, "user"), Objects.requireNonNull(password, "password"), null);
+  }
+
+  /** The same database with other credentials. */
+  public H2Store withCredentials(String user, String password) {
+    return new H2Store(url, Objects.requireNonNull(user, "user"), Objects.requireNonNull(password, "password"), file);
+  }
+
+  /** {@code x/traces.mv.db} and {@code x/traces} both give the absolute {@code x/traces}. */
+  public static Path basePath(Path path) {
+    String name = path.getFileName().toString();
+    Path base = name.endsWith(".mv.db") ? path.resolveSibling(name.substring(0, name.length() - ".mv.db".length())) : path;
+    return base.toAbsolutePath().normalize();
+  }
+
+  /** The database file H2 keeps for a base path. */
+  public static Path dataFile(Path base) {
+    return basePath(base).resolveSibling(basePath(base).getFileName() + ".mv.db");
+  }
+
+  /**
+   * URL of a file database. {@code ifExists} stops H2 from creating a missing database (readers);
+   * H2's own exit hook is off because Tracewright's shutdown hook flushes first and then closes.
+   */
+  public static String fileUrl(Path base, boolean autoServer, boolean ifExists) {
+    StringBuilder u = new StringBuilder("jdbc:h2:file:").append(basePath(base));
+    u.append(";TRACE_LEVEL_FILE=0");
+    if (autoServer && LoopbackOnly.isLoopback()) {
+      u.append(";AUTO_SERVER=TRUE");
+    } else {
+      u.append(";DB_CLOSE_ON_EXIT=FALSE");
+    }
+    if (ifExists) {
+      u.append(";IFEXISTS=TRUE");
+    }
+    return u.toString();
+  }
+
+  public String url() {
+    return url;
+  }
+
+  /** The base path of a file database, or null. */
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public void write(WriteBatch batch) throws SQLException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    Connection c = connection();
+    try {
+      for (SpanRecord s : batch.spans()) {
+        bindSpan(s);
+        insertSpan.addBatch();
+      }
+      insertSpan.executeBatch();
+      for (EventRecord e : batch.events()) {
+        insertEvent.setString(1, e.spanId());
+        insertEvent.setInt(2, e.seq());
+        insertEvent.setObject(3, time(e.time()));
+        insertEvent.setString(4, e.name());
+        insertEvent.setString(5, attributes(e.attributes()));
+        insertEvent.addBatch();
+      }
+      insertEvent.executeBatch();
+      for (TraceRecord t : batch.traces()) {
+        bindTrace(t);
+        mergeTrace.addBatch();
+      }
+      mergeTrace.executeBatch();
+      int newBlobs = 0;
+      for (BlobRecord b : batch.blobs()) {
+        if (!storedBlobs.contains(b.hash())) {
+          mergeBlob.setString(1, b.hash());
+          mergeBlob.setLong(2, b.sizeBytes());
+          mergeBlob.setString(3, b.mediaType());
+          mergeBlob.setString(4, new String(b.content(), java.nio.charset.StandardCharsets.UTF_8));
+          mergeBlob.addBatch();
+          newBlobs++;
+        }
+      }
+      if (newBlobs > 0) {
+        mergeBlob.executeBatch();
+      }
+      c.commit();
+      batch.blobs().forEach(b -> storedBlobs.add(b.hash()));
+    } catch (SQLException | RuntimeException e) {
+      abandon(c);
+      throw e;
+    }
+  }
+
+  private void bindSpan(SpanRecord s) throws SQLException {
+    PreparedStatement p = insertSpan;
+    p.setString(1, s.spanId());
+    p.setString(2, s.traceId());
+    p.setString(3, s.parentSpanId());
+    p.setString(4, s.name());
+    p.setString(5, s.kind().name());
+    p.setString(6, s.status());
+    p.setObject(7, time(s.startTime()));
+    p.setObject(8, time(s.endTime()));
+    p.setDouble(9, s.durationMs());
+    p.setString(10, s.codeNamespace());
+    p.setString(11, s.codeFunction());
+    p.setString(12, s.threadName());
+    p.setString(13, s.model());
+    p.setString(14, s.provider());
+    setLong(p, 15, s.inputTokens());
+    setLong(p, 16, s.outputTokens());
+    setDecimal(p, 17, s.costUsd());
+    p.setString(18, s.inputPreview());
+    p.setString(19, s.outputPreview());
+    p.setString(20, s.inputRef());
+    p.setString(21, s.outputRef());
+    p.setString(22, s.errorType());
+    p.setString(23, s.errorMessage());
+    p.setString(24, attributes(s.attributes()));
+  }
+
+  private void bindTrace(TraceRecord t) throws SQLException {
+    PreparedStatement p = mergeTrace;
+    p.setString(1, t.traceId());
+    p.setString(2, t.name());
+    p.setString(3, t.serviceName());
+    p.setObject(4, time(t.startTime()));
+    p.setObject(5, time(t.endTime()));
+    p.setDouble(6, t.durationMs());
+    p.setString(7, t.status());
+    p.setString(8, t.rootSpanId());
+    p.setInt(9, t.spanCount());
+    p.setInt(10, t.errorCount());
+    p.setLong(11, t.inputTokens());
+    p.setLong(12, t.outputTokens());
+    setDecimal(p, 13, t.costUsd());
+  }
+
+  private static OffsetDateTime time(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  private static void setLong(PreparedStatement p, int index, Long value) throws SQLException {
+    if (value == null) {
+      p.setNull(index, Types.BIGINT);
+    } else {
+      p.setLong(index, value);
+    }
+  }
+
+  private static void setDecimal(PreparedStatement p, int index, Double value) throws SQLException {
+    if (value == null) {
+      p.setNull(index, Types.DECIMAL);
+    } else {
+      p.setBigDecimal(index, java.math.BigDecimal.valueOf(value));
+    }
+  }
+
+  private String attributes(Map<String, Object> attributes) {
+    if (attributes == null || attributes.isEmpty()) {
+      return null;
+    }
+    try {
+      return json.writeValueAsString(attributes);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("attributes are strings, numbers and booleans", e);
+    }
+  }
+
+  /** Forces everything committed so far to disk: {@code flush()} promises it survives kill -9. */
+  @Override
+  public void sync() throws SQLException {
+    if (connection == null || file == null) {
+      return;
+    }
+    try (Statement st = connection.createStatement()) {
+      st.execute("CHECKPOINT SYNC");
+    } catch (SQLException e) {
+      abandon(connection);
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    Connection c = connection;
+    connection = null;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        LOG.log(Level.WARNING, "closing the trace database failed: " + e.getMessage());
+      }
+    }
+  }
+
+  /** The open connection, connecting (and creating or migrating the schema) if needed. */
+  public Connection connection() throws SQLException {
+    if (connection != null) {
+      return connection;
+    }
+    if (file != null) {
+      prepareDirectory(file.getParent());
+    }
+    Connection c = DriverManager.getConnection(url, user, password);
+    try {
+      Schema.migrate(c);
+      c.setAutoCommit(false);
+      insertSpan =
+          c.prepareStatement(
+              "INSERT INTO spans (span_id, trace_id, parent_span_id, name, kind, status, start_time, end_time,"
+                  + " duration_ms, code_namespace, code_function, thread_name, model, provider, input_tokens,"
+                  + " output_tokens, cost_usd, input_preview, output_preview, input_ref, output_ref, error_type,"
+                  + " error_message, attributes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      insertEvent = c.prepareStatement("INSERT INTO span_events (span_id, seq, time, name, attributes) VALUES (?,?,?,?,?)");
+      mergeTrace =
+          c.prepareStatement(
+              "MERGE INTO traces (trace_id, name, service_name, start_time, end_time, duration_ms, status,"
+                  + " root_span_id, span_count, error_count, input_tokens, output_tokens, cost_usd)"
+                  + " KEY (trace_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      mergeBlob = c.prepareStatement("MERGE INTO blobs (hash, size_bytes, media_type, content) KEY (hash) VALUES (?,?,?,?)");
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    connection = c;
+    if (file != null) {
+      restrictFiles(file);
+    }
+    return c;
+  }
+
+  /** Rolls back and drops a connection after a failure; the next write reconnects. */
+  private void abandon(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the connection may be what failed
+    }
+    try {
+      if (!c.isValid(1)) {
+        close();
+      }
+    } catch (SQLException ignored) {
+      close();
+    }
+  }
+
+  private static void prepareDirectory(Path dir) throws SQLException {
+    if (dir == null || Files.isDirectory(dir)) {
+      return;
+    }
+    try {
+      if (posix(dir)) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } else {
+        Files.createDirectories(dir);
+      }
+    } catch (IOException e) {
+      throw new SQLException("cannot create the trace directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** H2 creates its files with the process umask; traces may hold prompts, so owner-only. */
+  static void restrictFiles(Path base) {
+    Path dir = base.getParent();
+    if (dir == null || !posix(dir)) {
+      return;
+    }
+    String prefix = base.getFileName() + ".";
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().startsWith(prefix))::iterator) {
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+      }
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot make trace files owner-only in " + dir + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean posix(Path dir) {
+    Path existing = dir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    try {
+      return existing != null && Files.getFileStore(existing).supportsFileAttributeView("posix");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "H2Store[" + (file != null ? dataFile(file) : url) + "]";
+  }
+}

@@ -1,0 +1,199 @@
+package dev.tracewright.runtime.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The trace database schema, which users query in the H2 console, so it is API. Tables change only
+ * through numbered migrations recorded in {@code schema_version}; opening an older database applies
+ * the missing ones in one transaction. Views and indexes are (re)created on every open, so improving
+ * a view needs no migration.
+ */
+public final class Schema {
+  /** One step of the schema's history. Never edit a released migration; add the next one. */
+  public record Migration(int version, String description, List<String> statements) {}
+
+  public static final List<Migration> MIGRATIONS =
+      List.of(
+          new Migration(
+              1,
+              "traces, spans, span_events, blobs",
+              List.of(
+                  """
+                  CREATE TABLE traces (
+                    trace_id CHAR(32) PRIMARY KEY,
+                    name CHARACTER VARYING NOT NULL,
+                    service_name CHARACTER VARYING,
+                    start_time TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                    end_time TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                    duration_ms DOUBLE PRECISION NOT NULL,
+                    status CHARACTER VARYING(8) NOT NULL,
+                    root_span_id CHAR(16) NOT NULL,
+                    span_count INTEGER NOT NULL,
+                    error_count INTEGER NOT NULL,
+                    input_tokens BIGINT NOT NULL,
+                    output_tokens BIGINT NOT NULL,
+                    cost_usd DECIMAL(20, 10)
+                  )""",
+                  """
+                  CREATE TABLE spans (
+                    span_id CHAR(16) PRIMARY KEY,
+                    trace_id CHAR(32) NOT NULL,
+                    parent_span_id CHAR(16),
+                    name CHARACTER VARYING NOT NULL,
+                    kind CHARACTER VARYING(16) NOT NULL,
+                    status CHARACTER VARYING(8) NOT NULL,
+                    start_time TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                    end_time TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                    duration_ms DOUBLE PRECISION NOT NULL,
+                    code_namespace CHARACTER VARYING,
+                    code_function CHARACTER VARYING,
+                    thread_name CHARACTER VARYING,
+                    model CHARACTER VARYING,
+                    provider CHARACTER VARYING,
+                    input_tokens BIGINT,
+                    output_tokens BIGINT,
+                    cost_usd DECIMAL(20, 10),
+                    input_preview CHARACTER VARYING,
+                    output_preview CHARACTER VARYING,
+                    input_ref CHAR(64),
+                    output_ref CHAR(64),
+                    error_type CHARACTER VARYING,
+                    error_message CHARACTER VARYING,
+                    attributes CHARACTER VARYING
+                  )""",
+                  """
+                  CREATE TABLE span_events (
+                    span_id CHAR(16) NOT NULL,
+                    seq INTEGER NOT NULL,
+                    time TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                    name CHARACTER VARYING NOT NULL,
+                    attributes CHARACTER VARYING,
+                    PRIMARY KEY (span_id, seq)
+                  )""",
+                  """
+                  CREATE TABLE blobs (
+                    hash CHAR(64) PRIMARY KEY,
+                    size_bytes BIGINT NOT NULL,
+                    media_type CHARACTER VARYING(64) NOT NULL,
+                    content CHARACTER LARGE OBJECT NOT NULL
+                  )""")));
+
+  /** Indexes for the console's common questions: a trace's spans, children, names, time, errors. */
+  static final List<String> INDEXES =
+      List.of(
+          "CREATE INDEX IF NOT EXISTS spans_by_trace ON spans(trace_id, start_time)",
+          "CREATE INDEX IF NOT EXISTS spans_by_parent ON spans(parent_span_id)",
+          "CREATE INDEX IF NOT EXISTS spans_by_name ON spans(name, start_time)",
+          "CREATE INDEX IF NOT EXISTS spans_by_time ON spans(start_time)",
+          "CREATE INDEX IF NOT EXISTS spans_by_status ON spans(status, start_time)",
+          "CREATE INDEX IF NOT EXISTS traces_by_time ON traces(start_time)");
+
+  static final List<String> VIEWS =
+      List.of(
+          """
+          CREATE OR REPLACE VIEW trace_summary AS
+          SELECT trace_id, name, service_name, start_time, duration_ms, status, span_count, error_count,
+                 input_tokens, output_tokens, input_tokens + output_tokens AS total_tokens, cost_usd, root_span_id
+          FROM traces""",
+          // Roots are spans without a parent here (a remote parent is not in this database).
+          // sort_path orders a trace depth-first by start: span IDs are time-ordered hex.
+          """
+          CREATE OR REPLACE VIEW span_tree AS
+          WITH RECURSIVE tree(trace_id, span_id, parent_span_id, depth, path, sort_path, name, kind, status,
+                              start_time, duration_ms, model, input_tokens, output_tokens, cost_usd, error_message) AS (
+            SELECT s.trace_id, s.span_id, s.parent_span_id, 0, CAST(s.name AS CHARACTER VARYING),
+                   CAST(s.span_id AS CHARACTER VARYING), s.name, s.kind, s.status, s.start_time, s.duration_ms,
+                   s.model, s.input_tokens, s.output_tokens, s.cost_usd, s.error_message
+            FROM spans s
+            WHERE s.parent_span_id IS NULL
+               OR NOT EXISTS (SELECT 1 FROM spans p WHERE p.span_id = s.parent_span_id)
+            UNION ALL
+            SELECT c.trace_id, c.span_id, c.parent_span_id, t.depth + 1, t.path || ' > ' || c.name,
+                   t.sort_path || '/' || c.span_id, c.name, c.kind, c.status, c.start_time, c.duration_ms,
+                   c.model, c.input_tokens, c.output_tokens, c.cost_usd, c.error_message
+            FROM spans c JOIN tree t ON c.parent_span_id = t.span_id
+          )
+          SELECT * FROM tree""",
+          """
+          CREATE OR REPLACE VIEW cost_by_model AS
+          SELECT model, provider, COUNT(*) AS calls,
+                 CAST(SUM(input_tokens) AS BIGINT) AS input_tokens, CAST(SUM(output_tokens) AS BIGINT) AS output_tokens,
+                 SUM(cost_usd) AS cost_usd, AVG(duration_ms) AS avg_duration_ms,
+                 CAST(SUM(CASE WHEN status = 'ERROR' THEN 1 ELSE 0 END) AS BIGINT) AS errors
+          FROM spans WHERE model IS NOT NULL
+          GROUP BY model, provider""",
+          """
+          CREATE OR REPLACE VIEW errors AS
+          SELECT s.trace_id, t.name AS trace_name, s.span_id, s.name, s.kind, s.start_time, s.duration_ms,
+                 s.error_type, s.error_message
+          FROM spans s LEFT JOIN traces t ON t.trace_id = s.trace_id
+          WHERE s.status = 'ERROR'""",
+          """
+          CREATE OR REPLACE VIEW slow_spans AS
+          SELECT s.trace_id, s.span_id, s.name, s.kind, s.start_time, s.duration_ms, s.model,
+                 CASE WHEN t.duration_ms > 0 THEN s.duration_ms / t.duration_ms END AS share_of_trace
+          FROM spans s LEFT JOIN traces t ON t.trace_id = s.trace_id
+          WHERE s.duration_ms >= (SELECT PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY o.duration_ms)
+                                  FROM spans o WHERE o.name = s.name)""");
+
+  private Schema() {}
+
+  /** The newest version this code knows. */
+  public static int currentVersion() {
+    return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+  }
+
+  /** Brings the database to the newest schema; fails clearly on a database from a newer Tracewright. */
+  public static void migrate(Connection connection) throws SQLException {
+    migrate(connection, MIGRATIONS);
+  }
+
+  static void migrate(Connection connection, List<Migration> migrations) throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try (Statement st = connection.createStatement()) {
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description CHARACTER VARYING,"
+              + " applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP)");
+      int version = version(st);
+      int newest = migrations.get(migrations.size() - 1).version();
+      if (version > newest) {
+        throw new SQLException(
+            "trace database schema version " + version + " is newer than this Tracewright knows (" + newest
+                + "); use a newer Tracewright to open it");
+      }
+      for (Migration m : migrations) {
+        if (m.version() > version) {
+          for (String sql : m.statements()) {
+            st.execute(sql);
+          }
+          st.execute("INSERT INTO schema_version(version, description) VALUES (" + m.version() + ", '" + m.description() + "')");
+        }
+      }
+      for (String sql : INDEXES) {
+        st.execute(sql);
+      }
+      for (String sql : VIEWS) {
+        st.execute(sql);
+      }
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
+    }
+  }
+
+  /** The schema version of a database, 0 if it has none. */
+  public static int version(Statement st) throws SQLException {
+    try (ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+}

@@ -1,0 +1,246 @@
+package dev.tracewright.runtime.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracewright.annotations.SpanKind;
+import dev.tracewright.runtime.ActiveSpan;
+import dev.tracewright.runtime.TraceConfig;
+import dev.tracewright.runtime.Tracewright;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real H2 files and memory databases, written through the runtime and read back with JDBC. */
+class H2StoreTest {
+  @TempDir Path dir;
+
+  @AfterEach
+  void stop() {
+    Tracewright.shutdown();
+  }
+
+  /** A small agent run: a root, a tool, an LLM call with tokens, a failing step, an event. */
+  static String recordSampleTrace() {
+    try (ActiveSpan root = Tracewright.span("research", SpanKind.AGENT).input("question", "sky?").start()) {
+      try (ActiveSpan tool = Tracewright.span("search", SpanKind.TOOL).input("query", "sky").start()) {
+        tool.output(List.of("blue", "rayleigh"));
+        tool.event("cache_miss", Map.of("key", "sky"));
+      }
+      try (ActiveSpan llm = Tracewright.span("chat", SpanKind.LLM).model("gpt-4o").provider("openai").start()) {
+        llm.tokens(1000, 200);
+      }
+      try (ActiveSpan step = Tracewright.span("remember", SpanKind.MEMORY).start()) {
+        step.error(new IllegalStateException("memory full"));
+      }
+      return root.traceId();
+    }
+  }
+
+  private static Connection open(Path base) throws SQLException {
+    return DriverManager.getConnection(H2Store.fileUrl(base, true, true), "sa", "");
+  }
+
+  private static List<List<Object>> rows(Connection c, String sql) throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          row.add(rs.getObject(i));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void fileDatabaseHoldsSpansTracesEventsBlobsAndViews() throws Exception {
+    Path base = dir.resolve("db/traces");
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(base)).build());
+    String traceId = recordSampleTrace();
+    assertTrue(Tracewright.flush());
+    Tracewright.shutdown();
+
+    try (Connection c = open(base)) {
+      List<List<Object>> trace = rows(c, "SELECT name, status, span_count, error_count, input_tokens, output_tokens, cost_usd, root_span_id FROM traces");
+      assertEquals(1, trace.size());
+      assertEquals(List.of("research", "OK", 4, 1, 1000L, 200L), trace.get(0).subList(0, 6));
+      assertEquals(0, new BigDecimal("0.0045").compareTo((BigDecimal) trace.get(0).get(6)));
+
+      List<List<Object>> tree = rows(c, "SELECT depth, path, kind FROM span_tree WHERE trace_id = '" + traceId + "' ORDER BY sort_path");
+      assertEquals(
+          List.of(
+              List.of(0, "research", "AGENT"),
+              List.of(1, "research > search", "TOOL"),
+              List.of(1, "research > chat", "LLM"),
+              List.of(1, "research > remember", "MEMORY")),
+          tree);
+
+      List<List<Object>> span = rows(c, "SELECT start_time, duration_ms, input_preview, output_preview, input_ref, output_ref, thread_name FROM spans WHERE name = 'search'");
+      assertTrue(span.get(0).get(0) instanceof OffsetDateTime, "TIMESTAMP WITH TIME ZONE");
+      assertTrue(((Double) span.get(0).get(1)) >= 0);
+      assertEquals("{\"query\":\"sky\"}", span.get(0).get(2));
+      assertEquals("[\"blue\",\"rayleigh\"]", span.get(0).get(3));
+      String outputRef = (String) span.get(0).get(5);
+      assertEquals(
+          List.of(List.of(19L, "application/json", "[\"blue\",\"rayleigh\"]")),
+          rows(c, "SELECT size_bytes, media_type, CAST(content AS VARCHAR) FROM blobs WHERE hash = '" + outputRef + "'"));
+
+      assertEquals(List.of(List.of(0, "cache_miss", "{\"key\":\"sky\"}")), rows(c, "SELECT seq, name, attributes FROM span_events"));
+      assertEquals(List.of(List.of("gpt-4o", "openai", 1L, 1000L, 200L)),
+          rows(c, "SELECT model, provider, calls, input_tokens, output_tokens FROM cost_by_model"));
+      assertEquals(List.of(List.of("research", "remember", "java.lang.IllegalStateException", "memory full")),
+          rows(c, "SELECT trace_name, name, error_type, error_message FROM errors"));
+      assertEquals(1, rows(c, "SELECT * FROM trace_summary").size());
+      assertFalse(rows(c, "SELECT name FROM slow_spans").isEmpty());
+      assertEquals(List.of(List.of(Schema.currentVersion())), rows(c, "SELECT MAX(version) FROM schema_version"));
+    }
+  }
+
+  @Test
+  void memoryDatabaseWorksTheSame() throws Exception {
+    H2Store store = H2Store.memory("h2storetest");
+    Tracewright.init(TraceConfig.builder().store(store).build());
+    recordSampleTrace();
+    assertTrue(Tracewright.flush());
+    try (Connection c = DriverManager.getConnection("jdbc:h2:mem:h2storetest", "sa", "")) {
+      assertEquals(List.of(List.of(4L)), rows(c, "SELECT COUNT(*) FROM spans"));
+    }
+  }
+
+  @Test
+  void filesAndDirectoryAreOwnerOnly() throws Exception {
+    Path base = dir.resolve("private/traces");
+    H2Store store = H2Store.file(base);
+    store.connection();
+    try {
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(base.getParent())));
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(H2Store.dataFile(base))));
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void pathWithMvDbSuffixMeansTheSameDatabase() {
+    assertEquals(H2Store.basePath(Path.of("x/traces")), H2Store.basePath(Path.of("x/traces.mv.db")));
+    assertEquals(Path.of("x/traces.mv.db").toAbsolutePath(), H2Store.dataFile(Path.of("x/traces")));
+  }
+
+  @Test
+  void olderDatabaseIsMigratedAndKeepsItsRows() throws Exception {
+    List<Schema.Migration> v1 = Schema.MIGRATIONS;
+    List<Schema.Migration> v2 = new ArrayList<>(v1);
+    v2.add(new Schema.Migration(v1.size() + 1, "spans.session_id", List.of("ALTER TABLE spans ADD COLUMN session_id CHARACTER VARYING")));
+    String url = "jdbc:h2:file:" + dir.resolve("old") + ";TRACE_LEVEL_FILE=0";
+    try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+      Schema.migrate(c, v1);
+      c.createStatement().execute("INSERT INTO spans (span_id, trace_id, name, kind, status, start_time, end_time, duration_ms)"
+          + " VALUES ('0000000000000001', '00000000000000000000000000000001', 'old', 'TOOL', 'OK', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)");
+    }
+    try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+      Schema.migrate(c, v2);
+      assertEquals(List.of(Arrays.asList("old", null)), rows(c, "SELECT name, session_id FROM spans"));
+      assertEquals(List.of(List.of(v1.size() + 1)), rows(c, "SELECT MAX(version) FROM schema_version"));
+    }
+    try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+      SQLException newer = assertThrows(SQLException.class, () -> Schema.migrate(c, v1));
+      assertTrue(newer.getMessage().contains("newer than this Tracewright"), newer.getMessage());
+    }
+  }
+
+  @Test
+  void autoServerSocketListensOnLoopbackOnly() throws Exception {
+    Path base = dir.resolve("shared/traces");
+    H2Store store = H2Store.file(base);
+    store.connection();
+    try {
+      Properties lock = new Properties();
+      try (var in = Files.newInputStream(base.resolveSibling("traces.lock.db"))) {
+        lock.load(in);
+      }
+      String server = lock.getProperty("server");
+      int port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
+      List<String> listeners = listeningAddresses(port);
+      assertFalse(listeners.isEmpty(), "the AUTO_SERVER port is listening");
+      for (String address : listeners) {
+        assertTrue(isLoopbackHex(address), "bound to " + address);
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+      }
+      for (InetAddress external : nonLoopbackAddresses()) {
+        try (Socket s = new Socket()) {
+          assertThrows(IOException.class, () -> s.connect(new InetSocketAddress(external, port), 2000), external.toString());
+        }
+      }
+    } finally {
+      store.close();
+    }
+  }
+
+  /** Local addresses (hex, as the kernel prints them) of sockets listening on a port. */
+  private static List<String> listeningAddresses(int port) throws IOException {
+    List<String> found = new ArrayList<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      Path p = Path.of(table);
+      if (!Files.exists(p)) {
+        continue;
+      }
+      for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+        String[] f = line.trim().split("\\s+");
+        String[] local = f[1].split(":");
+        if (Integer.parseInt(local[1], 16) == port && f[3].equals("0A")) {
+          found.add(local[0]);
+        }
+      }
+    }
+    return found;
+  }
+
+  private static boolean isLoopbackHex(String address) {
+    return address.equals("0100007F") // 127.0.0.1
+        || address.equals("0000000000000000FFFF00000100007F") // ::ffff:127.0.0.1
+        || address.equals("00000000000000000000000001000000"); // ::1
+  }
+
+  private static List<InetAddress> nonLoopbackAddresses() throws IOException {
+    List<InetAddress> out = new ArrayList<>();
+    for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+        if (!a.isLoopbackAddress() && a instanceof Inet4Address) {
+          out.add(a);
+        }
+      }
+    }
+    return out;
+  }
+}
