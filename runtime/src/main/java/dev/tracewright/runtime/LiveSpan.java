@@ -144,7 +144,29 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     }
   }
 
+  /** Usage reported by the result itself, unless the call set tokens explicitly. */
+  private void absorbUsage(Object value) {
+    if (value instanceof TokenUsage usage) {
+      try {
+        long in = usage.inputTokens();
+        long out = usage.outputTokens();
+        String responseModel = usage.responseModel();
+        synchronized (this) {
+          if (!ended && inputTokens < 0) {
+            tokens(in, out);
+          }
+        }
+        if (responseModel != null) {
+          model(responseModel);
+        }
+      } catch (Throwable t) {
+        recorder.internalError("token usage", t);
+      }
+    }
+  }
+
   private void captureOutput(Object value) {
+    absorbUsage(value);
     if (captureResult && capturesContent()) {
       Captured captured = recorder.captureValue(value);
       if (captured != null) {
