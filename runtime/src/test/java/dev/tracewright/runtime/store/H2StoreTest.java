@@ -189,10 +189,10 @@ class H2StoreTest {
       }
       String server = lock.getProperty("server");
       int port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
-      List<String> listeners = listeningAddresses(port);
+      List<String> listeners = ListeningSockets.addresses(port);
       assertFalse(listeners.isEmpty(), "the AUTO_SERVER port is listening");
       for (String address : listeners) {
-        assertTrue(isLoopbackHex(address), "bound to " + address);
+        assertTrue(ListeningSockets.isLoopback(address), "bound to " + address);
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
@@ -207,32 +207,7 @@ class H2StoreTest {
     }
   }
 
-  /** Local addresses (hex, as the kernel prints them) of sockets listening on a port. */
-  private static List<String> listeningAddresses(int port) throws IOException {
-    List<String> found = new ArrayList<>();
-    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-      Path p = Path.of(table);
-      if (!Files.exists(p)) {
-        continue;
-      }
-      for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
-        String[] f = line.trim().split("\\s+");
-        String[] local = f[1].split(":");
-        if (Integer.parseInt(local[1], 16) == port && f[3].equals("0A")) {
-          found.add(local[0]);
-        }
-      }
-    }
-    return found;
-  }
-
-  private static boolean isLoopbackHex(String address) {
-    return address.equals("0100007F") // 127.0.0.1
-        || address.equals("0000000000000000FFFF00000100007F") // ::ffff:127.0.0.1
-        || address.equals("00000000000000000000000001000000"); // ::1
-  }
-
-  private static List<InetAddress> nonLoopbackAddresses() throws IOException {
+  static List<InetAddress> nonLoopbackAddresses() throws IOException {
     List<InetAddress> out = new ArrayList<>();
     for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
       for (InetAddress a : Collections.list(ni.getInetAddresses())) {

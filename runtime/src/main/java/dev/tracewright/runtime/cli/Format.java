@@ -1,0 +1,41 @@
+package dev.tracewright.runtime.cli;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** How the CLI writes numbers: short, aligned, unambiguous. */
+public final class Format {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+  private Format() {}
+
+  public static String duration(double ms) {
+    if (ms >= 60_000) {
+      return String.format(Locale.ROOT, "%.1f min", ms / 60_000);
+    }
+    if (ms >= 1_000) {
+      return String.format(Locale.ROOT, "%.2f s", ms / 1_000);
+    }
+    if (ms >= 1) {
+      return String.format(Locale.ROOT, "%.1f ms", ms);
+    }
+    return String.format(Locale.ROOT, "%.0f µs", ms * 1_000);
+  }
+
+  public static String tokens(long tokens) {
+    return String.format(Locale.ROOT, "%,d", tokens);
+  }
+
+  public static String cost(Double usd) {
+    if (usd == null) {
+      return "-";
+    }
+    return usd >= 1 ? String.format(Locale.ROOT, "$%.2f", usd) : String.format(Locale.ROOT, "$%.4f", usd);
+  }
+
+  public static String time(Instant instant) {
+    return instant == null ? "-" : TIME.format(instant);
+  }
+}

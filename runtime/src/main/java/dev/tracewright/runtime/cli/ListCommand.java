@@ -1,0 +1,59 @@
+package dev.tracewright.runtime.cli;
+
+import dev.tracewright.runtime.store.TraceRecord;
+import java.io.PrintWriter;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "list", mixinStandardHelpOptions = true, description = "Recent traces, newest first.")
+final class ListCommand implements Callable<Integer> {
+  @Mixin DbOption db;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "At most N traces (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Option(names = "--errors", description = "Only traces with an error.")
+  boolean errors;
+
+  @Option(names = "--since", paramLabel = "WHEN", converter = SinceConverter.class, description = "Only traces started since: 30m, 2h, 7d, 2026-11-23, 2026-11-23T10:00.")
+  Instant since;
+
+  @Override
+  public Integer call() throws SQLException {
+    if (limit < 1) {
+      throw new CliException("--limit must be at least 1, not " + limit);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (TraceDb traces = db.open()) {
+      List<TraceRecord> found = traces.traces(limit, errors, since);
+      if (found.isEmpty()) {
+        out.println("no traces" + (errors || since != null ? " match" : "") + " in " + traces.dataFile());
+        return 0;
+      }
+      Table table = new Table("TRACE", "NAME", "START", "DURATION", "SPANS", "TOKENS", "COST", "STATUS").alignRight(3, 4, 5, 6);
+      for (TraceRecord t : found) {
+        List<String> row = new ArrayList<>();
+        row.add(t.traceId().substring(0, 12));
+        row.add(TraceRenderer.oneLine(t.name(), 40));
+        row.add(Format.time(t.startTime()));
+        row.add(Format.duration(t.durationMs()));
+        row.add(String.valueOf(t.spanCount()));
+        row.add(Format.tokens(t.inputTokens() + t.outputTokens()));
+        row.add(Format.cost(t.costUsd()));
+        row.add(t.status().equals("ERROR") ? "ERROR" : t.errorCount() > 0 ? "OK (" + t.errorCount() + " err)" : "OK");
+        table.row(row);
+      }
+      out.print(table);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,261 @@
+package dev.tracewright.runtime.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewright.annotations.SpanKind;
+import dev.tracewright.runtime.store.EventRecord;
+import dev.tracewright.runtime.store.H2Store;
+import dev.tracewright.runtime.store.LoopbackOnly;
+import dev.tracewright.runtime.store.SpanRecord;
+import dev.tracewright.runtime.store.TraceRecord;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Read side of a trace database, for the CLI. Opens an existing file only (never creates one),
+ * through AUTO_SERVER so it works while an agent is writing. Reads back into the same records the
+ * writer stores; JSON is read into plain maps (no polymorphic typing, ever).
+ */
+public final class TraceDb implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+
+  private final Connection connection;
+  private final Path base;
+
+  private TraceDb(Connection connection, Path base) {
+    this.connection = connection;
+    this.base = base;
+  }
+
+  /** Opens the database at {@code path}; a missing or unreadable one is a {@link CliException}. */
+  public static TraceDb open(Path path) {
+    LoopbackOnly.ensure();
+    Path base = H2Store.basePath(path);
+    Path data = H2Store.dataFile(base);
+    if (!Files.isRegularFile(data)) {
+      throw new CliException("no trace database at " + data + " (run an agent with Tracewright.initLocal() first, or pass --db)");
+    }
+    try {
+      Connection c = DriverManager.getConnection(H2Store.fileUrl(base, true, true), H2Store.DEFAULT_USER, "");
+      TraceDb db = new TraceDb(c, base);
+      db.checkSchema();
+      return db;
+    } catch (SQLException e) {
+      throw new CliException("cannot open trace database " + data + ": " + firstLine(e.getMessage()));
+    }
+  }
+
+  private void checkSchema() throws SQLException {
+    try (ResultSet rs = connection.getMetaData().getTables(null, "PUBLIC", "SPANS", null)) {
+      if (!rs.next()) {
+        connection.close();
+        throw new CliException(H2Store.dataFile(base) + " is an H2 database but not a Tracewright trace database");
+      }
+    }
+  }
+
+  static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int newline = message.indexOf('\n');
+    String line = newline < 0 ? message : message.substring(0, newline);
+    return line.replaceAll("\\s*\\[\\d+-\\d+]$", ""); // H2's error code suffix
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  public Path dataFile() {
+    return H2Store.dataFile(base);
+  }
+
+  /** Most recent traces first. */
+  public List<TraceRecord> traces(int limit, boolean errorsOnly, Instant since) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT * FROM traces WHERE 1 = 1");
+    if (errorsOnly) {
+      sql.append(" AND (status = 'ERROR' OR error_count > 0)");
+    }
+    if (since != null) {
+      sql.append(" AND start_time >= ?");
+    }
+    sql.append(" ORDER BY start_time DESC LIMIT ?");
+    try (PreparedStatement p = connection.prepareStatement(sql.toString())) {
+      int i = 1;
+      if (since != null) {
+        p.setObject(i++, OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
+      }
+      p.setInt(i, limit);
+      List<TraceRecord> out = new ArrayList<>();
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(trace(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** The trace whose ID starts with {@code prefix}; none or several is a {@link CliException}. */
+  public TraceRecord trace(String prefix) throws SQLException {
+    String p = prefix.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!p.matches("[0-9a-f]{1,32}")) {
+      throw new CliException("'" + prefix + "' is not a trace ID: expected up to 32 hex digits");
+    }
+    try (PreparedStatement st = connection.prepareStatement("SELECT * FROM traces WHERE trace_id LIKE ? ORDER BY start_time DESC LIMIT 6")) {
+      st.setString(1, p + "%");
+      List<TraceRecord> found = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          found.add(trace(rs));
+        }
+      }
+      if (found.isEmpty()) {
+        throw new CliException("no trace with ID starting '" + p + "' in " + dataFile() + " (see: tracewright list)");
+      }
+      if (found.size() > 1) {
+        throw new CliException("'" + p + "' matches several traces (" + String.join(", ",
+            found.stream().map(t -> t.traceId().substring(0, 12)).toList()) + (found.size() > 5 ? ", ..." : "") + "); give more digits");
+      }
+      return found.get(0);
+    }
+  }
+
+  /** Spans of a trace by start time. */
+  public List<SpanRecord> spans(String traceId) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_time, span_id")) {
+      st.setString(1, traceId);
+      List<SpanRecord> out = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(span(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Events of every span of a trace, by span and sequence. */
+  public Map<String, List<EventRecord>> events(String traceId) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement(
+        "SELECT e.* FROM span_events e JOIN spans s ON s.span_id = e.span_id WHERE s.trace_id = ? ORDER BY e.span_id, e.seq")) {
+      st.setString(1, traceId);
+      Map<String, List<EventRecord>> out = new LinkedHashMap<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          EventRecord e = new EventRecord(rs.getString("span_id"), rs.getInt("seq"), instant(rs, "time"), rs.getString("name"), json(rs.getString("attributes")));
+          out.computeIfAbsent(e.spanId(), k -> new ArrayList<>()).add(e);
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Stored content by hash, or null. */
+  public String blob(String hash) throws SQLException {
+    if (hash == null) {
+      return null;
+    }
+    try (PreparedStatement st = connection.prepareStatement("SELECT content FROM blobs WHERE hash = ?")) {
+      st.setString(1, hash);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  static TraceRecord trace(ResultSet rs) throws SQLException {
+    return new TraceRecord(
+        rs.getString("trace_id"),
+        rs.getString("name"),
+        rs.getString("service_name"),
+        instant(rs, "start_time"),
+        instant(rs, "end_time"),
+        Math.round(rs.getDouble("duration_ms") * 1_000_000),
+        rs.getString("status"),
+        rs.getString("root_span_id"),
+        rs.getInt("span_count"),
+        rs.getInt("error_count"),
+        rs.getLong("input_tokens"),
+        rs.getLong("output_tokens"),
+        decimal(rs, "cost_usd"));
+  }
+
+  static SpanRecord span(ResultSet rs) throws SQLException {
+    return new SpanRecord(
+        rs.getString("span_id"),
+        rs.getString("trace_id"),
+        rs.getString("parent_span_id"),
+        rs.getString("name"),
+        SpanKind.valueOf(rs.getString("kind")),
+        rs.getString("status"),
+        instant(rs, "start_time"),
+        instant(rs, "end_time"),
+        Math.round(rs.getDouble("duration_ms") * 1_000_000),
+        rs.getString("code_namespace"),
+        rs.getString("code_function"),
+        rs.getString("thread_name"),
+        rs.getString("model"),
+        rs.getString("provider"),
+        nullableLong(rs, "input_tokens"),
+        nullableLong(rs, "output_tokens"),
+        decimal(rs, "cost_usd"),
+        rs.getString("input_preview"),
+        rs.getString("output_preview"),
+        rs.getString("input_ref"),
+        rs.getString("output_ref"),
+        rs.getString("error_type"),
+        rs.getString("error_message"),
+        json(rs.getString("attributes")));
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  private static Double decimal(ResultSet rs, String column) throws SQLException {
+    BigDecimal v = rs.getBigDecimal(column);
+    return v == null ? null : v.doubleValue();
+  }
+
+  private static Map<String, Object> json(String text) {
+    if (text == null || text.isEmpty()) {
+      return Map.of();
+    }
+    try {
+      return JSON.readValue(text, MAP);
+    } catch (IOException e) {
+      return Map.of("$unreadable", text);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // read-only use: nothing to lose
+    }
+  }
+}

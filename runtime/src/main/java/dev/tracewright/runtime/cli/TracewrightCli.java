@@ -1,0 +1,86 @@
+package dev.tracewright.runtime.cli;
+
+import dev.tracewright.runtime.store.LoopbackOnly;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tracewright}: look at what an agent did. Every user mistake (a bad flag, a missing or
+ * corrupt database, an unknown trace) is one line on stderr and exit code 2; never a stack trace.
+ */
+@Command(
+    name = "tracewright",
+    mixinStandardHelpOptions = true,
+    versionProvider = TracewrightCli.Version.class,
+    description = "Inspect traces recorded by Tracewright in its H2 database.",
+    subcommands = {ListCommand.class, ShowCommand.class, StatsCommand.class, ConsoleCommand.class, CommandLine.HelpCommand.class})
+public final class TracewrightCli implements Runnable {
+  public static final int USAGE_ERROR = 2;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: list, show, stats or console");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command line with these streams; returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    LoopbackOnly.ensure(); // before any H2 class loads: its sockets must bind to 127.0.0.1
+    CommandLine cli = new CommandLine(new TracewrightCli());
+    PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
+    cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cli.setErr(errWriter);
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          errWriter.println("tracewright: " + e.getMessage() + " (see: tracewright " + commandName(e.getCommandLine()) + "--help)");
+          return USAGE_ERROR;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parsed) -> {
+          if (e instanceof CliException) {
+            errWriter.println("tracewright: " + e.getMessage());
+            return USAGE_ERROR;
+          }
+          errWriter.println("tracewright: unexpected error: " + e);
+          return 1;
+        });
+    try {
+      return cli.execute(args);
+    } finally {
+      cli.getOut().flush(); // autoflush covers println only; tables are printed whole
+      errWriter.flush();
+    }
+  }
+
+  private static String commandName(CommandLine commandLine) {
+    String name = commandLine.getCommandName();
+    return name.equals("tracewright") ? "" : name + " ";
+  }
+
+  /** The version Maven filtered into version.properties. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = TracewrightCli.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {"tracewright " + p.getProperty("version", "unknown")};
+    }
+  }
+}

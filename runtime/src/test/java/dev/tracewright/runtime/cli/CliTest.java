@@ -1,0 +1,265 @@
+package dev.tracewright.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracewright.annotations.SpanKind;
+import dev.tracewright.runtime.ActiveSpan;
+import dev.tracewright.runtime.TraceConfig;
+import dev.tracewright.runtime.TracedCall;
+import dev.tracewright.runtime.Tracewright;
+import dev.tracewright.runtime.store.H2Store;
+import dev.tracewright.runtime.store.ListeningSockets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI against real H2 files written by the runtime, in process and as a separate JVM. */
+@Timeout(120)
+class CliTest {
+  @TempDir Path dir;
+  Path db;
+  String traceId;
+
+  record Result(int exit, String out, String err) {}
+
+  static final TracedCall.Site AGENT = TracedCall.site(CliTest.class, "research", SpanKind.AGENT, "research").parameters("question");
+  static final TracedCall.Site LLM = TracedCall.site(CliTest.class, "chat", SpanKind.LLM, "chat").model("gpt-4o").provider("openai").parameters("prompt");
+
+  @BeforeEach
+  void recordTraces() {
+    db = dir.resolve("traces");
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(db)).build());
+    TracedCall root = AGENT.begin();
+    root.input("why is the sky blue?");
+    try (ActiveSpan tool = Tracewright.span("search", SpanKind.TOOL).input("query", "sky").start()) {
+      tool.output("Rayleigh scattering");
+      tool.event("retry", Map.of("attempt", 1));
+    }
+    TracedCall llm = LLM.begin();
+    llm.input("summarize");
+    Tracewright.current().tokens(1200, 300);
+    llm.returned("The sky is blue because of Rayleigh scattering.");
+    traceId = Tracewright.current().traceId();
+    root.returned("blue");
+    TracedCall failing = AGENT.begin();
+    failing.input("crash please");
+    failing.threw(new IllegalStateException("model unavailable"));
+    assertTrue(Tracewright.flush());
+    Tracewright.shutdown();
+  }
+
+  @AfterEach
+  void stop() {
+    Tracewright.shutdown();
+  }
+
+  static Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = TracewrightCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private String researchTraceId() {
+    Result list = run("list", "--db", db.toString());
+    return list.out().lines().filter(l -> l.contains("research") && l.contains("OK")).findFirst().orElseThrow().split("\\s+")[0];
+  }
+
+  @Test
+  void listShowsRecentTracesNewestFirst() {
+    Result r = run("list", "--db", db.toString());
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(List.of("TRACE", "NAME", "START", "DURATION", "SPANS", "TOKENS", "COST", "STATUS"), List.of(lines.get(0).split("\\s+")));
+    assertEquals(3, lines.size());
+    assertTrue(lines.get(1).contains("ERROR"), "the failing run is newest: " + lines.get(1));
+    assertTrue(lines.get(2).matches(".*research .* 3 +1,500 +\\$0\\.0060 +OK$"), lines.get(2));
+
+    Result errors = run("list", "--errors", "--db", db.toString());
+    assertEquals(2, errors.out().lines().count());
+    Result limited = run("list", "--limit", "1", "--db", db.toString());
+    assertEquals(2, limited.out().lines().count());
+    Result future = run("list", "--since", "2999-01-01", "--db", db.toString());
+    assertTrue(future.out().startsWith("no traces match"), future.out());
+    assertEquals(3, run("list", "--since", "1h", "--db", db.toString()).out().lines().count());
+  }
+
+  @Test
+  void showDrawsTheTreeWithWaterfallTokensCostAndEvents() {
+    Result r = run("show", researchTraceId(), "--db", db.toString(), "--no-color");
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertTrue(lines.get(0).startsWith("trace " + traceId), lines.get(0));
+    assertTrue(lines.get(1).startsWith("research ") && lines.get(1).contains("AGENT") && lines.get(1).contains("|█"), lines.get(1));
+    assertTrue(lines.get(2).startsWith("├─ search") && lines.get(2).contains("TOOL"), lines.get(2));
+    assertTrue(lines.get(3).contains("• retry {attempt=1}"), lines.get(3));
+    assertTrue(lines.get(4).startsWith("└─ chat") && lines.get(4).contains("gpt-4o  1,200→300 tok  $0.0060"), lines.get(4));
+    assertFalse(r.out().contains("\u001b["), "no colour codes when asked");
+
+    Result content = run("show", traceId.substring(0, 10), "--content", "--db", db.toString());
+    assertTrue(content.out().contains("in  {\"question\":\"why is the sky blue?\"}"), content.out());
+    assertTrue(content.out().contains("out \"The sky is blue because of Rayleigh scattering.\""), content.out());
+  }
+
+  @Test
+  void showMarksErrors() {
+    String failing = run("list", "--errors", "--db", db.toString()).out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
+    Result r = run("show", failing, "--db", db.toString());
+    assertTrue(r.out().contains("ERROR IllegalStateException: model unavailable"), r.out());
+  }
+
+  @Test
+  void statsByModelAndSpanName() {
+    Result r = run("stats", "--db", db.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("By model"));
+    String model = r.out().lines().filter(l -> l.startsWith("gpt-4o")).findFirst().orElseThrow();
+    assertTrue(model.matches("gpt-4o +1 +\\S+ (µs|ms|s) +\\S+ (µs|ms|s) +1,500 +\\$0\\.0060 +0\\.0%"), model);
+    String research = r.out().lines().filter(l -> l.startsWith("research")).findFirst().orElseThrow();
+    assertTrue(research.matches("research +2 .* 50\\.0%"), research);
+  }
+
+  @Test
+  void badInputIsOneLineExitTwoAndTouchesNothing() throws IOException {
+    Path missing = dir.resolve("nowhere/traces");
+    Result r = run("list", "--db", missing.toString());
+    assertUsageError(r, "no trace database at " + missing.getParent().resolve("traces.mv.db"));
+    assertFalse(Files.exists(missing.getParent()), "nothing created on disk");
+
+    Path corrupt = dir.resolve("corrupt/traces");
+    Files.createDirectories(corrupt.getParent());
+    byte[] garbage = "this is not an H2 database, just some bytes ".repeat(200).getBytes(StandardCharsets.UTF_8);
+    Files.write(H2Store.dataFile(corrupt), garbage);
+    assertUsageError(run("show", "abc", "--db", corrupt.toString()), "cannot open trace database");
+    assertArrayEquals(garbage, Files.readAllBytes(H2Store.dataFile(corrupt)), "the corrupt file is left as it was");
+
+    assertUsageError(run("list", "--bogus"), "Unknown option: '--bogus'");
+    assertUsageError(run("frobnicate"), "Unmatched argument");
+    assertUsageError(run("list", "--limit", "many", "--db", db.toString()), "'many' is not an int");
+    assertUsageError(run("list", "--limit", "0", "--db", db.toString()), "--limit must be at least 1");
+    assertUsageError(run("list", "--since", "someday", "--db", db.toString()), "'someday' is not a time");
+    assertUsageError(run("show", "ffffffffffff", "--db", db.toString()), "no trace with ID starting 'ffffffffffff'");
+    assertUsageError(run("show", "xyz", "--db", db.toString()), "'xyz' is not a trace ID");
+    assertUsageError(run("show", "--db", db.toString()), "Missing required parameter: 'TRACE'");
+    assertUsageError(run(), "missing command");
+  }
+
+  @Test
+  void anAmbiguousPrefixSaysSo() {
+    String shared = commonPrefix(run("list", "--db", db.toString()).out().lines().skip(1).map(l -> l.split("\\s+")[0]).toList());
+    Result r = run("show", shared, "--db", db.toString());
+    if (shared.isEmpty()) {
+      assertUsageError(r, "is not a trace ID");
+    } else {
+      assertUsageError(r, "matches several traces");
+    }
+  }
+
+  private static String commonPrefix(List<String> ids) {
+    String p = ids.get(0);
+    for (String id : ids) {
+      while (!id.startsWith(p)) {
+        p = p.substring(0, p.length() - 1);
+      }
+    }
+    return p;
+  }
+
+  private static void assertUsageError(Result r, String expected) {
+    assertEquals(2, r.exit(), r.out() + r.err());
+    assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+    assertTrue(r.err().contains(expected), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace");
+  }
+
+  @Test
+  void versionAndHelp() {
+    assertTrue(run("--version").out().startsWith("tracewright "));
+    for (String command : List.of("list", "show", "stats", "console")) {
+      Result help = run(command, "--help");
+      assertEquals(0, help.exit());
+      assertTrue(help.out().contains("--db"), command + ": " + help.out());
+    }
+  }
+
+  @Test
+  void listWorksAsASeparateProcessWhileAnAgentIsWriting() throws Exception {
+    Path live = dir.resolve("live/traces");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("java.class.path");
+    Process agent = new ProcessBuilder(java, "-cp", cp, dev.tracewright.runtime.store.DurabilityChild.class.getName(), "kill", live.toString(), "50")
+        .redirectErrorStream(true).start();
+    try {
+      String marker = new String(agent.getInputStream().readNBytes("FLUSHED 250".length()), StandardCharsets.UTF_8);
+      assertEquals("FLUSHED 250", marker);
+      Process cli = new ProcessBuilder(java, "-cp", cp, TracewrightCli.class.getName(), "list", "--limit", "100", "--db", live.toString()).start();
+      String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String err = new String(cli.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(cli.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(0, cli.exitValue(), err);
+      assertTrue(out.lines().filter(l -> l.contains("flushed") || l.contains("after")).count() >= 50, out);
+      assertTrue(agent.isAlive(), "the agent kept writing meanwhile");
+    } finally {
+      agent.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
+  void consoleServesTheTraceDatabaseOnLoopbackOnly() throws Exception {
+    try (ConsoleServer console = ConsoleServer.start(db, 0)) {
+      URI uri = URI.create(console.url());
+      assertEquals("127.0.0.1", uri.getHost());
+      for (String address : ListeningSockets.addresses(console.port())) {
+        assertTrue(ListeningSockets.isLoopback(address), "listening on " + address);
+      }
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, page.statusCode());
+
+      String session = uri.getQuery(); // jsessionid=...
+      String sql = URLEncoder.encode("SELECT COUNT(*) FROM span_tree", StandardCharsets.UTF_8);
+      HttpResponse<String> query = http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + console.port() + "/query.do?" + session + "&sql=" + sql)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, query.statusCode());
+      assertTrue(query.body().contains("<td>4</td>"), "the session is connected to the trace database");
+
+      String foreign = rawGet(console.port(), "/" + uri.getRawPath().substring(1) + "?" + session, "evil.example.com");
+      assertTrue(foreign.startsWith("HTTP/1.1 404"), foreign.lines().findFirst().orElse(""));
+      assertFalse(foreign.contains("<td>"), "a DNS-rebinding request gets nothing");
+    }
+  }
+
+  /** A GET with a chosen Host header (java.net.http will not send a foreign one). */
+  private static String rawGet(int port, String path, String host) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      OutputStream out = s.getOutputStream();
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
