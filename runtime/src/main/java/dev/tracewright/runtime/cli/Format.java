@@ -32,7 +32,11 @@ public final class Format {
     if (usd == null) {
       return "-";
     }
-    return usd >= 1 ? String.format(Locale.ROOT, "$%.2f", usd) : String.format(Locale.ROOT, "$%.4f", usd);
+    if (usd >= 1) {
+      return String.format(Locale.ROOT, "$%.2f", usd);
+    }
+    // Small calls cost fractions of a cent; keep two significant digits visible.
+    return usd >= 0.001 || usd == 0 ? String.format(Locale.ROOT, "$%.4f", usd) : String.format(Locale.ROOT, "$%.6f", usd);
   }
 
   public static String time(Instant instant) {

@@ -1,0 +1,111 @@
+package dev.tracewright.sample;
+
+import dev.tracewright.runtime.Tracewright;
+import dev.tracewright.runtime.cli.TraceDb;
+import dev.tracewright.runtime.cli.TraceRenderer;
+import dev.tracewright.runtime.store.H2Store;
+import dev.tracewright.runtime.store.TraceRecord;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code java -jar sample-agent/target/sample-agent.jar [question]}: runs the research agent a few
+ * times into the local trace database, prints each trace, and says how to look further.
+ */
+public final class SampleAgent {
+  /** The default runs: a plain question, one that needs the calculator, and one that fails. */
+  static final List<String> DEFAULT_QUESTIONS = List.of(
+      "Why is the sky blue?",
+      "How many seconds are in a leap year: 366 * 24 * 3600?",
+      "What is 42 / 0?");
+
+  private SampleAgent() {}
+
+  public static void main(String[] args) {
+    ChatModel model;
+    try {
+      model = modelFromEnvironment();
+    } catch (IllegalArgumentException e) {
+      System.err.println("sample-agent: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    List<String> questions = args.length == 0 ? DEFAULT_QUESTIONS : List.of(String.join(" ", args));
+    Tracewright.initLocal();
+    int failedModelCalls = run(model, questions, H2Store.defaultPath(), System.out);
+    Tracewright.shutdown();
+    System.exit(failedModelCalls > 0 ? 1 : 0);
+  }
+
+  /** OPENAI_BASE_URL (and optionally OPENAI_API_KEY, OPENAI_MODEL) selects a real model. */
+  static ChatModel modelFromEnvironment() {
+    String base = System.getenv("OPENAI_BASE_URL");
+    if (base == null || base.isBlank()) {
+      return new OfflineModel();
+    }
+    String name = System.getenv().getOrDefault("OPENAI_MODEL", "gpt-4o-mini");
+    return new OpenAiCompatibleModel(base, System.getenv("OPENAI_API_KEY"), name);
+  }
+
+  /**
+   * Runs the questions through a traced agent, then prints the traces they made. Returns how many
+   * runs failed because the model endpoint did.
+   */
+  public static int run(ChatModel model, List<String> questions, Path db, PrintStream out) {
+    Instant start = Instant.now();
+    out.println("Tracewright sample agent, model: " + model.describe());
+    out.println("Recording to " + H2Store.dataFile(db));
+    ExecutorService pool = Tracewright.wrap(Executors.newFixedThreadPool(3)); // fan-out stays in the trace
+    int modelFailures = 0;
+    try {
+      ResearchAgent agent = new ResearchAgentTraced(
+          ChatModelTraced.wrap(model), SearchIndexTraced.wrap(new CannedSearchIndex()), new DocumentStoreTraced(),
+          new ToolsTraced(), new MemoryTraced(), pool);
+      for (String question : questions) {
+        out.println();
+        out.println("Q: " + question);
+        try {
+          ResearchAgent.Answer answer = agent.research(question);
+          out.println("A: " + answer.text());
+          out.println("   sources: " + String.join(", ", answer.sources()));
+        } catch (LlmException e) {
+          modelFailures++;
+          out.println("run failed, the model endpoint did: " + e.getMessage());
+        } catch (RuntimeException e) {
+          out.println("run failed (recorded as an error trace): " + e);
+        }
+      }
+    } finally {
+      pool.shutdown();
+    }
+    Tracewright.flush();
+    printTraces(db, start, out);
+    out.println();
+    out.println("Look further:");
+    String dbFlag = db.equals(H2Store.DEFAULT_PATH) ? "" : " --db " + db;
+    out.println("  java -jar runtime/target/tracewright.jar list" + dbFlag);
+    out.println("  java -jar runtime/target/tracewright.jar stats" + dbFlag);
+    out.println("  java -jar runtime/target/tracewright.jar console" + dbFlag + "    # H2 web console, 127.0.0.1 only");
+    return modelFailures;
+  }
+
+  private static void printTraces(Path db, Instant since, PrintStream out) {
+    try (TraceDb traces = TraceDb.open(db)) {
+      List<TraceRecord> recent = new ArrayList<>(traces.traces(100, false, since.minusSeconds(1)));
+      java.util.Collections.reverse(recent); // oldest first, in the order they ran
+      TraceRenderer renderer = new TraceRenderer(System.console() != null && System.getenv("NO_COLOR") == null);
+      for (TraceRecord t : recent) {
+        out.println();
+        out.print(renderer.render(t, traces.spans(t.traceId()), traces.events(t.traceId()), null));
+      }
+    } catch (SQLException | RuntimeException e) {
+      out.println("(could not read the traces back: " + e.getMessage() + ")");
+    }
+  }
+}
