@@ -42,7 +42,7 @@ final class ListCommand implements Callable<Integer> {
       Table table = new Table("TRACE", "NAME", "START", "DURATION", "SPANS", "TOKENS", "COST", "STATUS").alignRight(3, 4, 5, 6);
       for (TraceRecord t : found) {
         List<String> row = new ArrayList<>();
-        row.add(t.traceId().substring(0, 12));
+        row.add(t.traceId().substring(0, 16)); // the time-ordered half: unique, and enough for show
         row.add(TraceRenderer.oneLine(t.name(), 40));
         row.add(Format.time(t.startTime()));
         row.add(Format.duration(t.durationMs()));

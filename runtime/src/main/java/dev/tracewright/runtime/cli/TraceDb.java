@@ -130,7 +130,7 @@ public final class TraceDb implements AutoCloseable {
       }
       if (found.size() > 1) {
         throw new CliException("'" + p + "' matches several traces (" + String.join(", ",
-            found.stream().map(t -> t.traceId().substring(0, 12)).toList()) + (found.size() > 5 ? ", ..." : "") + "); give more digits");
+            found.stream().map(t -> t.traceId().substring(0, 16)).toList()) + (found.size() > 5 ? ", ..." : "") + "); give more digits");
       }
       return found.get(0);
     }

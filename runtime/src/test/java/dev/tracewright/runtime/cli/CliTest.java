@@ -118,7 +118,7 @@ class CliTest {
     assertTrue(lines.get(4).startsWith("└─ chat") && lines.get(4).contains("gpt-4o  1,200→300 tok  $0.0060"), lines.get(4));
     assertFalse(r.out().contains("\u001b["), "no colour codes when asked");
 
-    Result content = run("show", traceId.substring(0, 10), "--content", "--db", db.toString());
+    Result content = run("show", traceId.substring(0, 16), "--content", "--db", db.toString());
     assertTrue(content.out().contains("in  {\"question\":\"why is the sky blue?\"}"), content.out());
     assertTrue(content.out().contains("out \"The sky is blue because of Rayleigh scattering.\""), content.out());
   }
