@@ -6,7 +6,14 @@ import dev.tracewright.runtime.capture.ContentCapture;
 import dev.tracewright.runtime.capture.ContentProcessor;
 import dev.tracewright.runtime.context.Ids;
 import dev.tracewright.runtime.context.Traceparent;
+import dev.tracewright.runtime.export.ExportBatch;
+import dev.tracewright.runtime.export.ExportPipeline;
 import dev.tracewright.runtime.store.AsyncWriter;
+import dev.tracewright.runtime.store.EventRecord;
+import dev.tracewright.runtime.store.WriteBatch;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import dev.tracewright.runtime.store.TraceStore;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -27,6 +34,7 @@ final class Recorder {
   final TraceConfig config;
   private final ContentCapture capture;
   private final AsyncWriter<LiveSpan> writer;
+  private final ExportPipeline exports; // null without exporters
   private final LongAdder sampledOut = new LongAdder();
   private final LongAdder internalErrors = new LongAdder();
   private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
@@ -36,6 +44,7 @@ final class Recorder {
     this.capture = new ContentCapture(config.maxContentBytes());
     TraceStore store = config.store();
     SpanConverter converter = new SpanConverter(new ContentProcessor(config.redactor(), config.previewChars()));
+    this.exports = config.exporters().isEmpty() ? null : new ExportPipeline(config.exporters(), 256);
     this.writer =
         new AsyncWriter<>(
             "tracewright-writer",
@@ -45,7 +54,11 @@ final class Recorder {
             new AsyncWriter.Sink<>() {
               @Override
               public void write(List<LiveSpan> items) throws Exception {
-                store.write(converter.convert(items));
+                WriteBatch batch = converter.convert(items);
+                store.write(batch);
+                if (exports != null) {
+                  exports.offer(exportBatch(batch));
+                }
               }
 
               @Override
@@ -53,6 +66,14 @@ final class Recorder {
                 store.sync();
               }
             });
+  }
+
+  private ExportBatch exportBatch(WriteBatch batch) {
+    Map<String, List<EventRecord>> events = new HashMap<>();
+    batch.events().forEach(e -> events.computeIfAbsent(e.spanId(), k -> new ArrayList<>()).add(e));
+    Map<String, String> content = new HashMap<>();
+    batch.blobs().forEach(b -> content.put(b.hash(), new String(b.content(), StandardCharsets.UTF_8)));
+    return new ExportBatch(config.serviceName(), config.resourceAttributes(), batch.spans(), events, content::get);
   }
 
   /** A generated method was called. */
@@ -198,16 +219,18 @@ final class Recorder {
     }
   }
 
+  /** Durable in the store; exports follow asynchronously (a slow collector must not stall flush). */
   boolean flush(Duration timeout) {
     return writer.flush(timeout);
   }
 
   /** Stops the writer and closes the store; false if the store did not finish in time. */
   boolean shutdown(Duration timeout) {
-    boolean clean = writer.shutdown(timeout);
-    if (clean) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean stored = writer.shutdown(timeout);
+    if (stored) {
       try {
-        config.store().close();
+        config.store().close(); // the writer is done with it, whatever the exporters do
       } catch (Throwable t) {
         AsyncWriter.rethrowIfFatalError(t);
         LOG.log(Level.WARNING, "Tracewright store did not close cleanly", t);
@@ -215,7 +238,11 @@ final class Recorder {
     } else {
       LOG.log(Level.WARNING, "Tracewright writer did not finish within {0}; unwritten spans are lost", timeout);
     }
-    return clean;
+    boolean exported = exports == null || exports.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    if (!exported) {
+      LOG.log(Level.WARNING, "Tracewright exporters did not finish within {0}; the spans are in the local store", timeout);
+    }
+    return stored && exported;
   }
 
   TraceStats stats() {

@@ -73,7 +73,8 @@ final class SpanConverter {
         out == null ? null : out.ref(),
         s.errorType,
         content.redact(s.errorMessage),
-        attributes(s.attributes, s.policy));
+        attributes(s.attributes, s.policy),
+        s.policy);
   }
 
   private void addEvents(LiveSpan s, List<EventRecord> events) {

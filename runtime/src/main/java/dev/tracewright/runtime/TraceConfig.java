@@ -6,7 +6,10 @@ import dev.tracewright.runtime.capture.PricingTable;
 import dev.tracewright.runtime.capture.Redactor;
 import dev.tracewright.runtime.store.TraceStore;
 import java.time.Duration;
+import dev.tracewright.runtime.export.SpanExporter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,6 +31,7 @@ public final class TraceConfig {
   private final int maxContentBytes;
   private final int previewChars;
   private final Duration shutdownTimeout;
+  private final List<SpanExporter> exporters;
 
   private TraceConfig(Builder b) {
     this.store = b.store;
@@ -43,6 +47,7 @@ public final class TraceConfig {
     this.maxContentBytes = b.maxContentBytes;
     this.previewChars = b.previewChars;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.exporters = List.copyOf(b.exporters);
   }
 
   public static Builder builder() {
@@ -101,6 +106,10 @@ public final class TraceConfig {
     return shutdownTimeout;
   }
 
+  public List<SpanExporter> exporters() {
+    return exporters;
+  }
+
   public static final class Builder {
     private TraceStore store;
     private CapturePolicy capturePolicy = CapturePolicy.FULL_LOCAL;
@@ -117,8 +126,18 @@ public final class TraceConfig {
     private int maxContentBytes = 1024 * 1024;
     private int previewChars = 512;
     private Duration shutdownTimeout = Duration.ofSeconds(5);
+    private final List<SpanExporter> exporters = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Sends stored spans on, off the application thread: {@code OtlpHttpExporter},
+     * {@code JsonlFileExporter}, or your own. Content goes only for FULL_EXPORTABLE spans.
+     */
+    public Builder exporter(SpanExporter exporter) {
+      exporters.add(Objects.requireNonNull(exporter, "exporter"));
+      return this;
+    }
 
     /** Where spans go (required): {@code H2Store}, {@code InMemoryStore} or {@code NullStore}. */
     public Builder store(TraceStore store) {

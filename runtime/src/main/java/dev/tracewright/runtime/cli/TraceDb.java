@@ -221,7 +221,13 @@ public final class TraceDb implements AutoCloseable {
         rs.getString("output_ref"),
         rs.getString("error_type"),
         rs.getString("error_message"),
-        json(rs.getString("attributes")));
+        json(rs.getString("attributes")),
+        policy(rs.getString("capture_policy")));
+  }
+
+  /** Databases from before the column have no policy: treated as FULL_LOCAL, so nothing is exported. */
+  private static dev.tracewright.annotations.CapturePolicy policy(String stored) {
+    return stored == null ? dev.tracewright.annotations.CapturePolicy.FULL_LOCAL : dev.tracewright.annotations.CapturePolicy.valueOf(stored);
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

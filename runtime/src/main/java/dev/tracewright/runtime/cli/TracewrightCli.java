@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = TracewrightCli.Version.class,
     description = "Inspect traces recorded by Tracewright in its H2 database.",
-    subcommands = {ListCommand.class, ShowCommand.class, StatsCommand.class, ConsoleCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ListCommand.class, ShowCommand.class, StatsCommand.class, ConsoleCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class TracewrightCli implements Runnable {
   public static final int USAGE_ERROR = 2;
 
@@ -29,7 +29,7 @@ public final class TracewrightCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: list, show, stats or console");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: list, show, stats, console or export");
   }
 
   public static void main(String[] args) {

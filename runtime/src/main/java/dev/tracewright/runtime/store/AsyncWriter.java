@@ -44,6 +44,7 @@ public final class AsyncWriter<T> {
   private final int capacity;
   private final int maxBatch;
   private final boolean blockWhenFull;
+  private final long lingerNanos;
   private final Sink<T> sink;
   private final Thread thread;
 
@@ -56,6 +57,14 @@ public final class AsyncWriter<T> {
   private boolean failing; // writer thread only
 
   public AsyncWriter(String threadName, int capacity, int maxBatch, boolean blockWhenFull, Sink<T> sink) {
+    this(threadName, capacity, maxBatch, blockWhenFull, Duration.ZERO, sink);
+  }
+
+  /**
+   * @param linger how long to wait for more items after the first before writing (fewer, larger
+   *     batches, as exporters want); a flush or stop ends the wait at once
+   */
+  public AsyncWriter(String threadName, int capacity, int maxBatch, boolean blockWhenFull, Duration linger, Sink<T> sink) {
     if (capacity < 1 || maxBatch < 1) {
       throw new IllegalArgumentException("capacity and maxBatch must be positive");
     }
@@ -63,6 +72,7 @@ public final class AsyncWriter<T> {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.maxBatch = maxBatch;
     this.blockWhenFull = blockWhenFull;
+    this.lingerNanos = linger.toNanos();
     this.sink = sink;
     this.thread = new Thread(this::run, threadName);
     thread.setDaemon(true); // a hung store must never keep the JVM alive
@@ -170,6 +180,7 @@ public final class AsyncWriter<T> {
       }
       drained.add(first);
       queue.drainTo(drained, maxBatch - 1);
+      linger(drained);
       for (Object o : drained) {
         if (o instanceof Marker marker) {
           write(batch);
@@ -201,6 +212,29 @@ public final class AsyncWriter<T> {
     }
     write(batch);
     syncQuietly();
+  }
+
+  /** Waits up to the linger time for a fuller batch, unless a marker (flush, stop) is waiting. */
+  private void linger(List<Object> drained) {
+    if (lingerNanos <= 0) {
+      return;
+    }
+    long deadline = System.nanoTime() + lingerNanos;
+    while (drained.size() < maxBatch && drained.stream().noneMatch(o -> o instanceof Marker)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        Object next = queue.poll(left, TimeUnit.NANOSECONDS);
+        if (next != null) {
+          drained.add(next);
+          queue.drainTo(drained, maxBatch - drained.size());
+        }
+      } catch (InterruptedException e) {
+        return; // never interrupted on purpose; write what we have
+      }
+    }
   }
 
   private void write(List<T> batch) {

@@ -223,6 +223,7 @@ public final class H2Store implements TraceStore {
     p.setString(22, s.errorType());
     p.setString(23, s.errorMessage());
     p.setString(24, attributes(s.attributes()));
+    p.setString(25, s.capturePolicy() == null ? null : s.capturePolicy().name());
   }
 
   private void bindTrace(TraceRecord t) throws SQLException {
@@ -317,7 +318,7 @@ public final class H2Store implements TraceStore {
               "INSERT INTO spans (span_id, trace_id, parent_span_id, name, kind, status, start_time, end_time,"
                   + " duration_ms, code_namespace, code_function, thread_name, model, provider, input_tokens,"
                   + " output_tokens, cost_usd, input_preview, output_preview, input_ref, output_ref, error_type,"
-                  + " error_message, attributes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                  + " error_message, attributes, capture_policy) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       insertEvent = c.prepareStatement("INSERT INTO span_events (span_id, seq, time, name, attributes) VALUES (?,?,?,?,?)");
       mergeTrace =
           c.prepareStatement(

@@ -80,7 +80,11 @@ public final class Schema {
                     size_bytes BIGINT NOT NULL,
                     media_type CHARACTER VARYING(64) NOT NULL,
                     content CHARACTER LARGE OBJECT NOT NULL
-                  )""")));
+                  )""")),
+          new Migration(
+              2,
+              "spans.capture_policy, so exports know what content may leave",
+              List.of("ALTER TABLE spans ADD COLUMN capture_policy CHARACTER VARYING(32)")));
 
   /** Indexes for the console's common questions: a trace's spans, children, names, time, errors. */
   static final List<String> INDEXES =

@@ -1,5 +1,6 @@
 package dev.tracewright.runtime.store;
 
+import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.annotations.SpanKind;
 import java.time.Instant;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Map;
  * @param inputTokens null when unknown
  * @param costUsd null when unknown
  * @param attributes user and Tracewright attributes; values are strings, numbers or booleans
+ * @param capturePolicy the effective policy: exporters include content only for FULL_EXPORTABLE
  */
 public record SpanRecord(
     String spanId,
@@ -37,7 +39,8 @@ public record SpanRecord(
     String outputRef,
     String errorType,
     String errorMessage,
-    Map<String, Object> attributes) {
+    Map<String, Object> attributes,
+    CapturePolicy capturePolicy) {
 
   public static final String OK = "OK";
   public static final String ERROR = "ERROR";

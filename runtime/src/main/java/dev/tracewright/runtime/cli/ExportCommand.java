@@ -1,0 +1,139 @@
+package dev.tracewright.runtime.cli;
+
+import dev.tracewright.runtime.export.ExportBatch;
+import dev.tracewright.runtime.export.JsonlFormat;
+import dev.tracewright.runtime.export.OtlpJson;
+import dev.tracewright.runtime.store.EventRecord;
+import dev.tracewright.runtime.store.SpanRecord;
+import dev.tracewright.runtime.store.TraceRecord;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description = {"Traces as OTLP JSON (an ExportTraceServiceRequest) or JSONL (one span per line).",
+        "Input and output content is included only for spans captured FULL_EXPORTABLE."})
+final class ExportCommand implements Callable<Integer> {
+  enum Format { otlp, jsonl }
+
+  @Mixin DbOption db;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "otlp or jsonl.")
+  Format format;
+
+  static final class Selection {
+    @Option(names = "--trace", paramLabel = "ID", description = "One trace (ID or unique prefix).")
+    String trace;
+
+    @Option(names = "--since", paramLabel = "WHEN", converter = SinceConverter.class, description = "Traces started since: 30m, 2h, 7d, 2026-11-23.")
+    Instant since;
+  }
+
+  @ArgGroup(exclusive = true)
+  Selection selection = new Selection();
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+  Path output;
+
+  @Override
+  public Integer call() throws SQLException, IOException {
+    try (TraceDb traces = db.open()) {
+      List<TraceRecord> chosen = selection.trace != null
+          ? List.of(traces.trace(selection.trace))
+          : traces.traces(Integer.MAX_VALUE, false, selection.since);
+      Map<String, List<SpanRecord>> byService = new LinkedHashMap<>();
+      Map<String, List<EventRecord>> events = new LinkedHashMap<>();
+      for (TraceRecord t : chosen) {
+        byService.computeIfAbsent(t.serviceName() == null ? "unknown_service" : t.serviceName(), k -> new ArrayList<>())
+            .addAll(traces.spans(t.traceId()));
+        events.putAll(traces.events(t.traceId()));
+      }
+      List<ExportBatch> batches = new ArrayList<>();
+      byService.forEach((service, spans) -> batches.add(new ExportBatch(service, Map.of(), spans, events, hash -> blob(traces, hash))));
+      if (output == null) {
+        write(spec.commandLine().getOut(), batches);
+      } else {
+        writeFile(batches);
+      }
+      return 0;
+    }
+  }
+
+  private void write(Writer out, List<ExportBatch> batches) throws IOException {
+    if (format == Format.otlp) {
+      out.write(OtlpJson.request(batches).toString());
+      out.write('\n');
+    } else {
+      for (ExportBatch b : batches) {
+        for (SpanRecord s : b.spans()) {
+          out.write(JsonlFormat.line(s, b.eventsBySpan().getOrDefault(s.spanId(), List.of()), b));
+          out.write('\n');
+        }
+      }
+    }
+    out.flush();
+  }
+
+  /** Writes beside the target and moves it into place: a failed export never leaves half a file. */
+  private void writeFile(List<ExportBatch> batches) {
+    Path target = output.toAbsolutePath();
+    Path dir = target.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new CliException("cannot write " + target + ": no such directory " + dir);
+    }
+    Path temp = null;
+    try {
+      temp = Files.createTempFile(dir, ".tracewright-export", ".tmp");
+      try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+        write(out, batches);
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("wrote " + batches.stream().mapToInt(b -> b.spans().size()).sum() + " spans to " + target);
+    } catch (IOException | UncheckedIOException e) {
+      throw new CliException("cannot write " + target + ": " + e.getMessage());
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // best effort: a temp file beside the target
+        }
+      }
+    }
+  }
+
+  private static String blob(TraceDb traces, String hash) {
+    try {
+      return traces.blob(hash);
+    } catch (SQLException e) {
+      throw new CliException("cannot read captured content: " + TraceDb.firstLine(e.getMessage()));
+    }
+  }
+}

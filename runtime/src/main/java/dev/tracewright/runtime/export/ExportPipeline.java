@@ -1,0 +1,84 @@
+package dev.tracewright.runtime.export;
+
+import dev.tracewright.runtime.store.AsyncWriter;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Exporters on their own thread, fed after each stored batch: a slow or failing collector never
+ * delays the store or the agent. When the export queue is full, batches are dropped and counted.
+ * One exporter failing does not stop the others; each logs once per failure episode.
+ */
+public final class ExportPipeline {
+  private static final System.Logger LOG = System.getLogger("dev.tracewright");
+  /** Collects store batches this long before sending, as OpenTelemetry's batch processor does. */
+  static final Duration LINGER = Duration.ofSeconds(1);
+
+  private final List<SpanExporter> exporters;
+  private final AsyncWriter<ExportBatch> writer;
+  private final Map<SpanExporter, Boolean> failing = new ConcurrentHashMap<>();
+
+  public ExportPipeline(List<SpanExporter> exporters, int capacity) {
+    this.exporters = List.copyOf(exporters);
+    this.writer = new AsyncWriter<>("tracewright-export", capacity, 64, false, LINGER, new AsyncWriter.Sink<>() {
+      @Override
+      public void write(List<ExportBatch> batches) {
+        exportToAll(ExportBatch.merge(batches)); // one request per linger window, not per store batch
+      }
+
+      @Override
+      public void sync() {}
+    });
+  }
+
+  private void exportToAll(ExportBatch batch) {
+    for (SpanExporter exporter : exporters) {
+      try {
+        exporter.export(batch);
+        if (failing.remove(exporter) != null) {
+          LOG.log(Level.INFO, "Tracewright exporter " + exporter + " recovered");
+        }
+      } catch (Throwable t) {
+        AsyncWriter.rethrowIfFatalError(t);
+        if (t instanceof InterruptedException) {
+          Thread.interrupted(); // nobody interrupts this thread on purpose; keep exporting
+        }
+        if (failing.put(exporter, Boolean.TRUE) == null) {
+          LOG.log(Level.WARNING, "Tracewright exporter " + exporter + " failed; spans stay in the local store: " + t.getMessage());
+        }
+      }
+    }
+  }
+
+  public void offer(ExportBatch batch) {
+    writer.offer(batch);
+  }
+
+  public boolean flush(Duration timeout) {
+    return writer.flush(timeout);
+  }
+
+  /** Exports what is queued, then closes the exporters; false if that took longer than {@code timeout}. */
+  public boolean shutdown(Duration timeout) {
+    boolean clean = writer.shutdown(timeout);
+    if (clean) {
+      for (SpanExporter e : exporters) {
+        try {
+          e.close();
+        } catch (Throwable t) {
+          AsyncWriter.rethrowIfFatalError(t);
+          LOG.log(Level.WARNING, "Tracewright exporter " + e + " did not close cleanly: " + t.getMessage());
+        }
+      }
+    }
+    return clean;
+  }
+
+  /** Batches dropped because the export queue was full. */
+  public long dropped() {
+    return writer.counts().dropped();
+  }
+}
