@@ -178,6 +178,28 @@ class H2StoreTest {
   }
 
   @Test
+  void aVersionOneDatabaseIsUpgradedWhenTracewrightOpensIt() throws Exception {
+    Path base = dir.resolve("v1/traces");
+    Files.createDirectories(base.getParent());
+    try (Connection c = DriverManager.getConnection(H2Store.fileUrl(base, false, false), "sa", "")) {
+      Schema.migrate(c, Schema.MIGRATIONS.subList(0, 1));
+      c.createStatement().execute("INSERT INTO spans (span_id, trace_id, name, kind, status, start_time, end_time, duration_ms)"
+          + " VALUES ('0000000000000001', '00000000000000000000000000000001', 'old', 'TOOL', 'OK', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)");
+    }
+    H2Store store = H2Store.file(base);
+    try {
+      assertEquals(List.of(Arrays.asList("old", null)), rows(store.connection(), "SELECT name, capture_policy FROM spans"));
+      assertEquals(List.of(List.of(2)), rows(store.connection(), "SELECT MAX(version) FROM schema_version"));
+    } finally {
+      store.close();
+    }
+    var cli = new java.io.ByteArrayOutputStream();
+    int exit = dev.tracewright.runtime.cli.TracewrightCli.run(new String[] {"export", "--format", "jsonl", "--db", base.toString()},
+        new java.io.PrintStream(cli, true), new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
+    assertEquals(0, exit);
+  }
+
+  @Test
   void autoServerSocketListensOnLoopbackOnly() throws Exception {
     Path base = dir.resolve("shared/traces");
     H2Store store = H2Store.file(base);
