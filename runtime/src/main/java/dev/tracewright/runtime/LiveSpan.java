@@ -5,7 +5,6 @@ import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.runtime.capture.Captured;
 import dev.tracewright.runtime.context.Ids;
 import dev.tracewright.runtime.context.Traceparent;
-import dev.tracewright.runtime.store.TraceRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,81 +22,101 @@ import java.util.concurrent.ExecutionException;
 final class LiveSpan extends TracedCall implements ActiveSpan {
   private static final int MAX_ERROR_MESSAGE = 4096;
 
-  final Recorder recorder;
   final LiveTrace trace;
+  final TracedCall.Site site; // name, kind, code location, parameter names: shared by every call
   final long spanId;
   final long parentSpanId; // 0 = none
-  final String name;
-  final SpanKind kind;
-  final String codeNamespace;
-  final String codeFunction;
   final String threadName;
   final CapturePolicy policy;
-  final long startEpochNanos;
   final long startNanoTime;
-  private final String[] parameters;
-  private final boolean captureResult;
   private final Thread owner;
   private final SpanStack stack;
 
   // Guarded by this until ended; read by the writer thread only after the queue handoff.
   private boolean ended;
   private boolean onStack;
+  /** This span closes its trace, or updates it by ending late: the writer (re)writes the row. */
+  boolean writesTrace;
   long endNanoTime;
   String errorType;
   String errorMessage;
   String model;
   String provider;
-  long inputTokens = -1;
-  long outputTokens = -1;
-  double costUsd = Double.NaN;
-  Map<String, Object> attributes;
+  /** Tokens and cost, allocated only for spans that report them (most spans do not). */
+  private Usage usage;
+  Map<String, Object> attributes; // the user's; the site's are merged on the writer thread
   List<Event> events;
   Captured input;
   Captured output;
-  /** Set on the span that closes (or updates) its trace, before it goes to the writer. */
-  TraceRecord traceSummary;
 
   record Event(long epochNanos, String name, Map<String, Object> attributes) {}
 
-  LiveSpan(
-      Recorder recorder,
-      LiveTrace trace,
-      long parentSpanId,
-      String name,
-      SpanKind kind,
-      String codeNamespace,
-      String codeFunction,
-      CapturePolicy policy,
-      String model,
-      String provider,
-      String[] parameters,
-      boolean captureResult,
-      Map<String, String> siteAttributes,
-      SpanStack stack) {
-    this.recorder = recorder;
-    this.trace = trace;
-    this.spanId = Ids.next();
-    this.parentSpanId = parentSpanId;
-    this.name = name;
-    this.kind = kind;
-    this.codeNamespace = codeNamespace;
-    this.codeFunction = codeFunction;
+  private static final class Usage {
+    long inputTokens = -1;
+    long outputTokens = -1;
+    double costUsd = Double.NaN;
+  }
+
+  private Usage usage() {
+    if (usage == null) {
+      usage = new Usage();
+    }
+    return usage;
+  }
+
+  // Read after the span ended (writer thread, trace totals, pricing): no lock needed then.
+  long inputTokens() {
+    return usage == null ? -1 : usage.inputTokens;
+  }
+
+  long outputTokens() {
+    return usage == null ? -1 : usage.outputTokens;
+  }
+
+  double costUsd() {
+    return usage == null ? Double.NaN : usage.costUsd;
+  }
+
+  /** Pricing, on the ending thread before the handoff. */
+  void computedCost(double usd) {
+    usage().costUsd = usd;
+  }
+
+  /**
+   * @param parent the local parent, whose trace this span joins; or null
+   * @param remote without a local parent: a remote parent to continue, or null to start a trace
+   */
+  LiveSpan(Recorder recorder, TracedCall.Site site, CapturePolicy policy, LiveSpan parent, Traceparent remote, SpanStack stack) {
+    this.site = site;
     this.policy = policy;
-    this.model = model;
-    this.provider = provider;
-    this.parameters = parameters;
-    this.captureResult = captureResult;
+    this.model = site.model;
+    this.provider = site.provider;
+    this.spanId = Ids.next();
+    if (parent != null) {
+      this.trace = parent.trace;
+      this.parentSpanId = parent.spanId;
+    } else if (remote != null) {
+      this.trace = new LiveTrace(recorder, remote.traceIdHigh(), remote.traceIdLow(), this);
+      this.parentSpanId = remote.spanId();
+    } else {
+      // A new trace: its ID's high half is this root's (time-ordered) span ID, its low half random.
+      this.trace = new LiveTrace(recorder, spanId, Ids.randomNonZero(), this);
+      this.parentSpanId = 0;
+    }
     this.owner = Thread.currentThread();
     this.threadName = owner.getName();
     this.stack = stack;
     this.startNanoTime = System.nanoTime();
-    this.startEpochNanos = Clock.epochNanos(startNanoTime);
-    if (!siteAttributes.isEmpty()) {
-      this.attributes = new LinkedHashMap<>(siteAttributes);
-    }
     stack.push(this);
     this.onStack = true;
+  }
+
+  Recorder recorder() {
+    return trace.recorder;
+  }
+
+  long startEpochNanos() {
+    return Clock.epochNanos(startNanoTime);
   }
 
   boolean capturesContent() {
@@ -116,7 +135,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
 
   @Override
   public boolean capturesInput() {
-    return parameters.length > 0 && capturesContent();
+    return site.parameters.length > 0 && capturesContent();
   }
 
   @Override
@@ -124,7 +143,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (!capturesContent()) {
       return;
     }
-    Captured captured = recorder.captureArguments(parameters, arguments);
+    Captured captured = recorder().captureArguments(site.parameters, arguments);
     if (captured != null) {
       synchronized (this) {
         if (!ended) {
@@ -136,7 +155,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
 
   /** Imperative API: named inputs collected by the span builder. */
   void input(String[] labels, Object[] values) {
-    Captured captured = recorder.captureArguments(labels, values);
+    Captured captured = recorder().captureArguments(labels, values);
     if (captured != null) {
       synchronized (this) {
         input = captured;
@@ -152,7 +171,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
         long out = usage.outputTokens();
         String responseModel = usage.responseModel();
         synchronized (this) {
-          if (!ended && inputTokens < 0) {
+          if (!ended && inputTokens() < 0) {
             tokens(in, out);
           }
         }
@@ -160,15 +179,15 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
           model(responseModel);
         }
       } catch (Throwable t) {
-        recorder.internalError("token usage", t);
+        recorder().internalError("token usage", t);
       }
     }
   }
 
   private void captureOutput(Object value) {
     absorbUsage(value);
-    if (captureResult && capturesContent()) {
-      Captured captured = recorder.captureValue(value);
+    if (site.captureResult && capturesContent()) {
+      Captured captured = recorder().captureValue(value);
       if (captured != null) {
         synchronized (this) {
           if (!ended) {
@@ -291,7 +310,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
             }
           });
     } catch (Throwable t) {
-      recorder.internalError("future", t);
+      recorder().internalError("future", t);
       finish(null);
     }
     return future;
@@ -359,8 +378,9 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (inputTokens >= 0 && outputTokens >= 0) {
       synchronized (this) {
         if (!ended) {
-          this.inputTokens = inputTokens;
-          this.outputTokens = outputTokens;
+          Usage u = usage();
+          u.inputTokens = inputTokens;
+          u.outputTokens = outputTokens;
         }
       }
     }
@@ -396,7 +416,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (usd >= 0 && Double.isFinite(usd)) {
       synchronized (this) {
         if (!ended) {
-          this.costUsd = usd;
+          usage().costUsd = usd;
         }
       }
     }
@@ -461,7 +481,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
         recordError(error);
       }
     }
-    recorder.ended(this);
+    trace.recorder.ended(this);
   }
 
   private void recordError(Throwable error) {
@@ -480,6 +500,6 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
 
   @Override
   public String toString() {
-    return kind + " " + name + " " + Ids.hex(spanId);
+    return site.kind + " " + site.name + " " + Ids.hex(spanId);
   }
 }

@@ -1,28 +1,29 @@
 package dev.tracewright.runtime;
 
-import dev.tracewright.runtime.context.Ids;
-import dev.tracewright.runtime.store.SpanRecord;
-import dev.tracewright.runtime.store.TraceRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * The spans of one trace recorded in this process, and their running totals. When every trace is
- * kept, spans go to the writer as they end (a crash loses little); under a sampling ratio they are
- * held until the root ends and the keep-or-drop decision is made for the whole trace.
+ * kept, spans go to the writer as they end, with nothing allocated here (a crash loses little); under
+ * a sampling ratio they are held until the root ends and the keep-or-drop decision is made for the
+ * whole trace. The span that closes the trace is flagged; the writer thread snapshots the totals
+ * and builds the {@code traces} row, so the application thread allocates nothing for it.
  */
 final class LiveTrace {
   /** A trace larger than this under sampling is decided early (kept) rather than held in memory. */
   static final int MAX_BUFFERED_SPANS = 10_000;
 
+  /** Totals at one moment, read by the writer thread for the {@code traces} row. */
+  record Totals(int spanCount, int errorCount, long inputTokens, long outputTokens, double costUsd, boolean hasCost) {}
+
+  final Recorder recorder;
   final long idHigh;
   final long idLow;
-  private final String serviceName;
-  private final Sampler sampler;
+  private final LiveSpan root;
 
   // Guarded by this.
-  private LiveSpan root;
   private boolean rootEnded;
   private Boolean keep; // null until decided
   private List<LiveSpan> held;
@@ -33,20 +34,17 @@ final class LiveTrace {
   private double costUsd;
   private boolean hasCost;
 
-  LiveTrace(long idHigh, long idLow, String serviceName, Sampler sampler) {
+  /** A trace whose local root is {@code root} (created with it), or null for a remote parent's. */
+  LiveTrace(Recorder recorder, long idHigh, long idLow, LiveSpan root) {
+    this.recorder = recorder;
     this.idHigh = idHigh;
     this.idLow = idLow;
-    this.serviceName = serviceName;
-    this.sampler = sampler;
-    if (sampler.keepsAll()) {
-      keep = Boolean.TRUE;
-    }
+    this.root = root;
+    this.keep = recorder.config.sampler().keepsAll() ? Boolean.TRUE : null;
   }
 
-  synchronized void setRootIfAbsent(LiveSpan span) {
-    if (root == null) {
-      root = span;
-    }
+  LiveSpan root() {
+    return root;
   }
 
   /**
@@ -61,21 +59,22 @@ final class LiveTrace {
       if (span.isError()) {
         errorCount++;
       }
-      if (span.inputTokens > 0) {
-        inputTokens += span.inputTokens;
+      if (span.inputTokens() > 0) {
+        inputTokens += span.inputTokens();
       }
-      if (span.outputTokens > 0) {
-        outputTokens += span.outputTokens;
+      if (span.outputTokens() > 0) {
+        outputTokens += span.outputTokens();
       }
-      if (!Double.isNaN(span.costUsd)) {
-        costUsd += span.costUsd;
+      if (!Double.isNaN(span.costUsd())) {
+        costUsd += span.costUsd();
         hasCost = true;
       }
-      if (span == root) {
-        rootEnded = true;
-      }
-      if (keep == null) {
-        if (span != root) {
+      boolean isRoot = span == root;
+      rootEnded |= isRoot;
+      if (keep == Boolean.TRUE && held == null) {
+        span.writesTrace = rootEnded;
+      } else if (keep == null) {
+        if (!isRoot) {
           if (held == null) {
             held = new ArrayList<>();
           }
@@ -85,24 +84,26 @@ final class LiveTrace {
             release = held;
             held = null;
           }
+          span = null;
         } else {
-          keep = sampler.keep(idLow, errorCount, span.durationNanos());
+          keep = recorder.config.sampler().keep(idLow, errorCount, span.durationNanos());
           release = held == null ? new ArrayList<>(1) : held;
           held = null;
           release.add(span);
+          span.writesTrace = true;
           if (!keep) {
             sampledOut = release.size();
             release = null;
           }
+          span = null;
         }
-      } else if (keep) {
-        release = List.of(span);
-      } else {
+      } else if (keep == Boolean.FALSE) {
         sampledOut = 1;
+        span = null;
       }
-      if (release != null && rootEnded) {
-        release.get(release.size() - 1).traceSummary = summary();
-      }
+    }
+    if (span != null) {
+      write.accept(span); // the common case: keep everything, write as it ends
     }
     if (release != null) {
       release.forEach(write);
@@ -110,21 +111,7 @@ final class LiveTrace {
     return sampledOut;
   }
 
-  private TraceRecord summary() {
-    LiveSpan r = root;
-    return new TraceRecord(
-        Ids.hex(idHigh, idLow),
-        r.name,
-        serviceName,
-        Clock.instant(r.startEpochNanos),
-        Clock.instant(r.startEpochNanos + r.durationNanos()),
-        r.durationNanos(),
-        r.isError() ? SpanRecord.ERROR : SpanRecord.OK,
-        Ids.hex(r.spanId),
-        spanCount,
-        errorCount,
-        inputTokens,
-        outputTokens,
-        hasCost ? costUsd : null);
+  synchronized Totals totals() {
+    return new Totals(spanCount, errorCount, inputTokens, outputTokens, costUsd, hasCost);
   }
 }

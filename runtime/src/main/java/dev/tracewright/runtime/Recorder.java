@@ -4,7 +4,6 @@ import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.runtime.capture.Captured;
 import dev.tracewright.runtime.capture.ContentCapture;
 import dev.tracewright.runtime.capture.ContentProcessor;
-import dev.tracewright.runtime.context.Ids;
 import dev.tracewright.runtime.context.Traceparent;
 import dev.tracewright.runtime.export.ExportBatch;
 import dev.tracewright.runtime.export.ExportPipeline;
@@ -34,6 +33,7 @@ final class Recorder {
   final TraceConfig config;
   private final ContentCapture capture;
   private final AsyncWriter<LiveSpan> writer;
+  private final java.util.function.Consumer<LiveSpan> offer = this::offer; // one instance, not one per span
   private final ExportPipeline exports; // null without exporters
   private final LongAdder sampledOut = new LongAdder();
   private final LongAdder internalErrors = new LongAdder();
@@ -83,28 +83,7 @@ final class Recorder {
       if (stack.capturing) {
         return NoopSpan.INSTANCE; // called by a getter while we serialize another call's arguments
       }
-      LiveSpan parent = stack.top();
-      LiveTrace trace = parent == null ? newTrace() : parent.trace;
-      LiveSpan span =
-          new LiveSpan(
-              this,
-              trace,
-              parent == null ? 0 : parent.spanId,
-              site.name,
-              site.kind,
-              site.codeNamespace,
-              site.codeFunction,
-              policy(site.capture),
-              site.model,
-              site.provider,
-              site.parameters,
-              site.captureResult,
-              site.attributes,
-              stack);
-      if (parent == null) {
-        trace.setRootIfAbsent(span);
-      }
-      return span;
+      return new LiveSpan(this, site, policy(site.capture), stack.top(), null, stack);
     } catch (Throwable t) {
       internalError("begin", t);
       return NoopSpan.INSTANCE;
@@ -115,36 +94,10 @@ final class Recorder {
   ActiveSpan start(SpanBuilder b) {
     try {
       SpanStack stack = SpanStack.get();
-      LiveSpan parent = stack.top();
       Traceparent remote = b.parent == null ? null : Traceparent.parse(b.parent).orElse(null);
-      LiveTrace trace;
-      long parentId;
-      if (remote != null) {
-        trace = new LiveTrace(remote.traceIdHigh(), remote.traceIdLow(), config.serviceName(), config.sampler());
-        parentId = remote.spanId();
-      } else {
-        trace = parent == null ? newTrace() : parent.trace;
-        parentId = parent == null ? 0 : parent.spanId;
-      }
-      LiveSpan span =
-          new LiveSpan(
-              this,
-              trace,
-              parentId,
-              b.name,
-              b.kind,
-              b.codeNamespace,
-              b.name,
-              policy(b.capture),
-              b.model,
-              b.provider,
-              new String[0],
-              true,
-              Map.of(),
-              stack);
-      if (remote != null || parent == null) {
-        trace.setRootIfAbsent(span);
-      }
+      // A valid remote parent wins; otherwise the current span, or a new trace.
+      TracedCall.Site site = TracedCall.Site.imperative(b.codeNamespace, b.name, b.kind, b.capture, b.model, b.provider);
+      LiveSpan span = new LiveSpan(this, site, policy(b.capture), remote != null ? null : stack.top(), remote, stack);
       b.attributes.forEach(span::attribute);
       if (!b.inputLabels.isEmpty() && span.capturesContent()) {
         span.input(b.inputLabels.toArray(String[]::new), b.inputValues.toArray());
@@ -154,10 +107,6 @@ final class Recorder {
       internalError("span", t);
       return NoopSpan.INSTANCE;
     }
-  }
-
-  private LiveTrace newTrace() {
-    return new LiveTrace(Ids.next(), Ids.randomNonZero(), config.serviceName(), config.sampler());
   }
 
   private CapturePolicy policy(CapturePolicy requested) {
@@ -196,13 +145,20 @@ final class Recorder {
     }
   }
 
+  private void offer(LiveSpan span) {
+    writer.offer(span);
+  }
+
   /** A span ended (on whatever thread ended it). */
   void ended(LiveSpan span) {
     try {
-      if (Double.isNaN(span.costUsd) && span.inputTokens >= 0 && span.model != null) {
-        span.costUsd = config.pricing().cost(span.model, span.inputTokens, span.outputTokens);
+      if (Double.isNaN(span.costUsd()) && span.inputTokens() >= 0 && span.model != null) {
+        double cost = config.pricing().cost(span.model, span.inputTokens(), span.outputTokens());
+        if (!Double.isNaN(cost)) {
+          span.computedCost(cost);
+        }
       }
-      int out = span.trace.ended(span, writer::offer);
+      int out = span.trace.ended(span, offer);
       if (out > 0) {
         sampledOut.add(out);
       }

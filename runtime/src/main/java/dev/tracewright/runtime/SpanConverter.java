@@ -32,11 +32,30 @@ final class SpanConverter {
     for (LiveSpan span : ended) {
       spans.add(toRecord(span, blobs));
       addEvents(span, events);
-      if (span.traceSummary != null) {
-        traces.add(span.traceSummary);
+      if (span.writesTrace) {
+        traces.add(traceRecord(span.trace, span.trace.totals()));
       }
     }
     return new WriteBatch(spans, events, traces, blobs);
+  }
+
+  /** The {@code traces} row: built here, on the writer thread, from totals the span carried. */
+  private static TraceRecord traceRecord(LiveTrace trace, LiveTrace.Totals t) {
+    LiveSpan r = trace.root();
+    return new TraceRecord(
+        Ids.hex(trace.idHigh, trace.idLow),
+        r.site.name,
+        trace.recorder.config.serviceName(),
+        Clock.instant(r.startEpochNanos()),
+        Clock.instant(r.startEpochNanos() + r.durationNanos()),
+        r.durationNanos(),
+        r.isError() ? SpanRecord.ERROR : SpanRecord.OK,
+        Ids.hex(r.spanId),
+        t.spanCount(),
+        t.errorCount(),
+        t.inputTokens(),
+        t.outputTokens(),
+        t.hasCost() ? t.costUsd() : null);
   }
 
   private SpanRecord toRecord(LiveSpan s, List<BlobRecord> blobs) {
@@ -53,27 +72,27 @@ final class SpanConverter {
         Ids.hex(s.spanId),
         Ids.hex(s.trace.idHigh, s.trace.idLow),
         s.parentSpanId == 0 ? null : Ids.hex(s.parentSpanId),
-        s.name,
-        s.kind,
+        s.site.name,
+        s.site.kind,
         s.isError() ? SpanRecord.ERROR : SpanRecord.OK,
-        Clock.instant(s.startEpochNanos),
-        Clock.instant(s.startEpochNanos + s.durationNanos()),
+        Clock.instant(s.startEpochNanos()),
+        Clock.instant(s.startEpochNanos() + s.durationNanos()),
         s.durationNanos(),
-        s.codeNamespace,
-        s.codeFunction,
+        s.site.codeNamespace,
+        s.site.codeFunction,
         s.threadName,
         s.model,
         s.provider,
-        s.inputTokens < 0 ? null : s.inputTokens,
-        s.outputTokens < 0 ? null : s.outputTokens,
-        Double.isNaN(s.costUsd) ? null : s.costUsd,
+        s.inputTokens() < 0 ? null : s.inputTokens(),
+        s.outputTokens() < 0 ? null : s.outputTokens(),
+        Double.isNaN(s.costUsd()) ? null : s.costUsd(),
         in == null ? null : in.preview(),
         out == null ? null : out.preview(),
         in == null ? null : in.ref(),
         out == null ? null : out.ref(),
         s.errorType,
         content.redact(s.errorMessage),
-        attributes(s.attributes, s.policy),
+        attributes(s.site.attributes, s.attributes),
         s.policy);
   }
 
@@ -84,16 +103,22 @@ final class SpanConverter {
     String spanId = Ids.hex(s.spanId);
     int seq = 0;
     for (LiveSpan.Event e : s.events) {
-      events.add(new EventRecord(spanId, seq++, Clock.instant(e.epochNanos()), e.name(), attributes(e.attributes(), s.policy)));
+      events.add(new EventRecord(spanId, seq++, Clock.instant(e.epochNanos()), e.name(), attributes(Map.of(), e.attributes())));
     }
   }
 
-  /** Strings are redacted like content; other values are kept as numbers and booleans or made text. */
-  private Map<String, Object> attributes(Map<String, Object> raw, CapturePolicy policy) {
-    if (raw == null || raw.isEmpty()) {
+  /**
+   * The site's attributes, then the call's (which win). Strings are redacted like content; numbers
+   * and booleans are kept; anything else becomes text.
+   */
+  private Map<String, Object> attributes(Map<String, ? extends Object> fromSite, Map<String, Object> raw) {
+    if ((raw == null || raw.isEmpty()) && fromSite.isEmpty()) {
       return Map.of();
     }
-    Map<String, Object> clean = new LinkedHashMap<>(raw.size());
+    Map<String, Object> clean = new LinkedHashMap<>(fromSite);
+    if (raw == null) {
+      return clean;
+    }
     raw.forEach(
         (k, v) -> {
           if (v instanceof Number || v instanceof Boolean) {

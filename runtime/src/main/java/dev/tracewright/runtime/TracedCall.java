@@ -118,6 +118,11 @@ public abstract class TracedCall {
       this.attributes = attributes;
     }
 
+    /** For a hand-made span: its caller's class as code namespace, its name as function. */
+    static Site imperative(String codeNamespace, String name, SpanKind kind, CapturePolicy capture, String model, String provider) {
+      return new Site(codeNamespace, name, kind, name, capture, model, provider, new String[0], true, Map.of());
+    }
+
     public Site capture(CapturePolicy policy) {
       return new Site(codeNamespace, codeFunction, kind, name, policy, model, provider, parameters, captureResult, attributes);
     }

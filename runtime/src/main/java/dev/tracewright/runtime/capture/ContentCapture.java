@@ -2,6 +2,7 @@ package dev.tracewright.runtime.capture;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -10,7 +11,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Serializes arguments and return values to JSON on the application thread: the only capture work
@@ -47,26 +47,39 @@ public final class ContentCapture {
     return maxBytes;
   }
 
-  /** Arguments as one JSON object keyed by parameter name, in declaration order. */
+  /**
+   * Arguments as one JSON object keyed by parameter name, in declaration order. Each value is
+   * serialized on its own (a failure in one cannot corrupt the object around it) and the object is
+   * assembled from the bytes: no generator is open around another, so Jackson's thread-local
+   * buffers are reused instead of allocated per argument.
+   */
   public Captured arguments(String[] names, Object[] values) {
-    CappedBuffer out = new CappedBuffer(maxBytes);
-    try (JsonGenerator json = factory.createGenerator(out)) {
-      json.writeStartObject();
-      for (int i = 0; i < names.length && !out.exceeded; i++) {
-        json.writeFieldName(names[i]);
-        // Each argument alone first, so a failure mid-value cannot corrupt the object around it.
-        Captured one = value(i < values.length ? values[i] : null, out.remaining());
-        json.writeRawValue(new String(one.json(), StandardCharsets.UTF_8));
-        if (one.truncated()) {
-          json.flush();
-          out.exceeded = true;
-        }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(32 + 32 * names.length);
+    out.write('{');
+    for (int i = 0; i < names.length; i++) {
+      if (i > 0) {
+        out.write(',');
       }
-      json.writeEndObject();
-    } catch (IOException | RuntimeException | StackOverflowError e) {
-      // CappedBuffer stops at the limit; anything else was already turned into a marker per value.
+      out.write('"');
+      byte[] name = JsonStringEncoder.getInstance().quoteAsUTF8(names[i]);
+      out.write(name, 0, name.length);
+      out.write('"');
+      out.write(':');
+      int room = maxBytes - out.size();
+      if (room <= 0) {
+        return new Captured(out.toByteArray(), true);
+      }
+      Captured one = value(i < values.length ? values[i] : null, room);
+      out.write(one.json(), 0, one.json().length);
+      if (one.truncated()) {
+        return new Captured(out.toByteArray(), true);
+      }
     }
-    return new Captured(out.toByteArray(), out.exceeded);
+    if (out.size() >= maxBytes) {
+      return new Captured(out.toByteArray(), true); // exactly full: no room for the closing brace
+    }
+    out.write('}');
+    return new Captured(out.toByteArray(), false);
   }
 
   /** One value (a return value, a single input) as JSON. */

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -53,6 +54,8 @@ public final class AsyncWriter<T> {
   private final AtomicLong persisted = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicBoolean dropWarned = new AtomicBoolean();
+  /** Items in the queue, kept beside it so a full queue is seen without taking the queue's lock. */
+  private final AtomicInteger queued = new AtomicInteger();
   private volatile boolean stopping;
   private boolean failing; // writer thread only
 
@@ -82,7 +85,8 @@ public final class AsyncWriter<T> {
   /** Hands an item to the writer. Never throws; returns false when the item was dropped. */
   public boolean offer(T item) {
     offered.increment();
-    if (!stopping && queue.offer(item)) {
+    if (!stopping && queued.get() < capacity && queue.offer(item)) {
+      queued.incrementAndGet();
       return true;
     }
     if (blockWhenFull && !stopping && putBlocking(item)) {
@@ -96,6 +100,7 @@ public final class AsyncWriter<T> {
     try {
       while (!stopping) {
         if (queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
+          queued.incrementAndGet();
           return true;
         }
       }
@@ -107,7 +112,7 @@ public final class AsyncWriter<T> {
 
   private void drop() {
     dropped.increment();
-    if (dropWarned.compareAndSet(false, true)) {
+    if (!dropWarned.get() && dropWarned.compareAndSet(false, true)) { // a read first: no CAS per drop
       LOG.log(
           Level.WARNING,
           "Tracewright queue is full (capacity {0}): dropping spans until the writer catches up;"
@@ -149,6 +154,7 @@ public final class AsyncWriter<T> {
       if (!queue.offer(marker, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
         return false;
       }
+      queued.incrementAndGet();
       return marker.done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -181,6 +187,7 @@ public final class AsyncWriter<T> {
       drained.add(first);
       queue.drainTo(drained, maxBatch - 1);
       linger(drained);
+      queued.addAndGet(-drained.size());
       for (Object o : drained) {
         if (o instanceof Marker marker) {
           write(batch);
@@ -201,6 +208,7 @@ public final class AsyncWriter<T> {
     }
     // Items that raced with the stop marker are written too: nothing accepted is lost.
     queue.drainTo(drained);
+    queued.addAndGet(-drained.size());
     for (Object o : drained) {
       if (o instanceof Marker marker) {
         marker.done.countDown();
