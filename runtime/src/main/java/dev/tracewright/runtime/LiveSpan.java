@@ -91,7 +91,8 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     this.policy = policy;
     this.model = site.model;
     this.provider = site.provider;
-    this.spanId = Ids.next();
+    this.startNanoTime = System.nanoTime();
+    this.spanId = Ids.next(Clock.epochNanos(startNanoTime) / 1_000_000);
     if (parent != null) {
       this.trace = parent.trace;
       this.parentSpanId = parent.spanId;
@@ -106,7 +107,6 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     this.owner = Thread.currentThread();
     this.threadName = owner.getName();
     this.stack = stack;
-    this.startNanoTime = System.nanoTime();
     stack.push(this);
     this.onStack = true;
   }

@@ -94,6 +94,9 @@ final class Recorder {
   ActiveSpan start(SpanBuilder b) {
     try {
       SpanStack stack = SpanStack.get();
+      if (stack.capturing) {
+        return NoopSpan.INSTANCE; // started by a getter while we serialize another call's arguments
+      }
       Traceparent remote = b.parent == null ? null : Traceparent.parse(b.parent).orElse(null);
       // A valid remote parent wins; otherwise the current span, or a new trace.
       TracedCall.Site site = TracedCall.Site.imperative(b.codeNamespace, b.name, b.kind, b.capture, b.model, b.provider);

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * Serializes arguments and return values to JSON on the application thread: the only capture work
@@ -23,6 +24,8 @@ import java.io.OutputStream;
 public final class ContentCapture {
   public static final String UNSERIALIZABLE = "$unserializable";
   private static final int MAX_REASON = 200;
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private final ObjectMapper mapper;
   private final JsonFactory factory;
@@ -54,56 +57,75 @@ public final class ContentCapture {
    * buffers are reused instead of allocated per argument.
    */
   public Captured arguments(String[] names, Object[] values) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(32 + 32 * names.length);
-    out.write('{');
-    for (int i = 0; i < names.length; i++) {
-      if (i > 0) {
-        out.write(',');
+    Scratch out = SCRATCH.get();
+    int start = out.size;
+    try {
+      out.put('{');
+      for (int i = 0; i < names.length; i++) {
+        if (i > 0) {
+          out.put(',');
+        }
+        out.put('"');
+        out.putAll(JsonStringEncoder.getInstance().quoteAsUTF8(names[i]));
+        out.put('"');
+        out.put(':');
+        if (!writeValue(out, i < values.length ? values[i] : null, start + maxBytes)) {
+          return new Captured(out.copy(start), true);
+        }
       }
-      out.write('"');
-      byte[] name = JsonStringEncoder.getInstance().quoteAsUTF8(names[i]);
-      out.write(name, 0, name.length);
-      out.write('"');
-      out.write(':');
-      int room = maxBytes - out.size();
-      if (room <= 0) {
-        return new Captured(out.toByteArray(), true);
+      if (out.size - start >= maxBytes) {
+        return new Captured(out.copy(start), true); // exactly full: no room for the closing brace
       }
-      Captured one = value(i < values.length ? values[i] : null, room);
-      out.write(one.json(), 0, one.json().length);
-      if (one.truncated()) {
-        return new Captured(out.toByteArray(), true);
-      }
+      out.put('}');
+      return new Captured(out.copy(start), false);
+    } finally {
+      out.reset(start);
     }
-    if (out.size() >= maxBytes) {
-      return new Captured(out.toByteArray(), true); // exactly full: no room for the closing brace
-    }
-    out.write('}');
-    return new Captured(out.toByteArray(), false);
   }
 
   /** One value (a return value, a single input) as JSON. */
   public Captured value(Object value) {
-    return value(value, maxBytes);
+    Scratch out = SCRATCH.get();
+    int start = out.size;
+    try {
+      boolean complete = writeValue(out, value, start + maxBytes);
+      return new Captured(out.copy(start), !complete);
+    } finally {
+      out.reset(start);
+    }
   }
 
-  private Captured value(Object value, int limit) {
-    CappedBuffer out = new CappedBuffer(limit);
+  /**
+   * Serializes {@code value} into the scratch buffer in place, up to {@code limit}; what cannot be
+   * serialized becomes a marker. Returns false when the limit cut the value short.
+   */
+  private boolean writeValue(Scratch out, Object value, int limit) {
+    int valueStart = out.size;
+    if (valueStart >= limit) {
+      return false;
+    }
+    int outerLimit = out.limit;
+    out.limit = Math.min(limit, outerLimit);
     try {
       mapper.writeValue(out, value);
-      return new Captured(out.toByteArray(), false);
+      return true;
     } catch (Throwable t) { // NOPMD: user objects may throw anything from getters
       if (out.exceeded) {
-        return new Captured(out.toByteArray(), true);
+        out.exceeded = false;
+        return false;
       }
       if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
         throw (VirtualMachineError) t;
       }
-      return marker(value, t);
+      out.size = valueStart;
+      out.putAll(marker(value, t));
+      return true;
+    } finally {
+      out.limit = outerLimit;
     }
   }
 
-  private Captured marker(Object value, Throwable cause) {
+  private byte[] marker(Object value, Throwable cause) {
     String type = value == null ? "null" : value.getClass().getName();
     String reason = cause.getClass().getSimpleName();
     String message = cause instanceof StackOverflowError ? "nesting too deep" : firstLine(cause.getMessage());
@@ -121,7 +143,7 @@ public final class ContentCapture {
     } catch (IOException e) {
       throw new IllegalStateException(e); // writing two strings to memory cannot fail
     }
-    return new Captured(out.toByteArray(), false);
+    return out.toByteArray();
   }
 
   private static String firstLine(String message) {
@@ -132,38 +154,75 @@ public final class ContentCapture {
     return newline < 0 ? message : message.substring(0, newline);
   }
 
-  /** Collects bytes up to a limit, then refuses more by throwing, which stops Jackson early. */
-  private static final class CappedBuffer extends OutputStream {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-    private final int limit;
+  /**
+   * A per-thread growable buffer that refuses bytes past its limit by throwing, which stops Jackson
+   * early. Reused across calls (and nested use: each user restores the size it started at), so a
+   * capture allocates only the bytes it returns.
+   */
+  private static final class Scratch extends OutputStream {
+    private static final int KEEP = 64 * 1024; // larger buffers are dropped after use
+    byte[] bytes = new byte[1024];
+    int size;
+    int limit = Integer.MAX_VALUE;
     boolean exceeded;
-
-    CappedBuffer(int limit) {
-      this.limit = limit;
-    }
-
-    int remaining() {
-      return Math.max(0, limit - bytes.size());
-    }
 
     @Override
     public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
+      if (size >= limit) {
+        exceeded = true;
+        throw new IOException("content limit reached");
+      }
+      ensure(size + 1);
+      bytes[size++] = (byte) b;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      int room = limit - bytes.size();
+      int room = limit - size;
       if (len > room) {
-        bytes.write(b, off, Math.max(0, room));
+        ensure(size + Math.max(0, room));
+        System.arraycopy(b, off, bytes, size, Math.max(0, room));
+        size += Math.max(0, room);
         exceeded = true;
-        throw new IOException("content limit of " + limit + " bytes reached");
+        throw new IOException("content limit reached");
       }
-      bytes.write(b, off, len);
+      ensure(size + len);
+      System.arraycopy(b, off, bytes, size, len);
+      size += len;
     }
 
-    byte[] toByteArray() {
-      return bytes.toByteArray();
+    @Override
+    public void close() {
+      // Jackson closes its target; this buffer lives on
+    }
+
+    void put(char c) {
+      ensure(size + 1);
+      bytes[size++] = (byte) c;
+    }
+
+    void putAll(byte[] b) {
+      ensure(size + b.length);
+      System.arraycopy(b, 0, bytes, size, b.length);
+      size += b.length;
+    }
+
+    byte[] copy(int from) {
+      return Arrays.copyOfRange(bytes, from, size);
+    }
+
+    void reset(int to) {
+      size = to;
+      exceeded = false;
+      if (to == 0 && bytes.length > KEEP) {
+        bytes = new byte[1024]; // one huge capture should not pin megabytes per thread
+      }
+    }
+
+    private void ensure(int capacity) {
+      if (capacity > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(capacity, bytes.length * 2));
+      }
     }
   }
 }
