@@ -136,13 +136,18 @@ public final class Schema {
                  s.error_type, s.error_message
           FROM spans s LEFT JOIN traces t ON t.trace_id = s.trace_id
           WHERE s.status = 'ERROR'""",
+          // Spans in the slowest 5% of their name (the slowest of each name always). A window function, not a percentile
+          // subquery per row: the console stays fast on millions of spans.
           """
           CREATE OR REPLACE VIEW slow_spans AS
-          SELECT s.trace_id, s.span_id, s.name, s.kind, s.start_time, s.duration_ms, s.model,
-                 CASE WHEN t.duration_ms > 0 THEN s.duration_ms / t.duration_ms END AS share_of_trace
-          FROM spans s LEFT JOIN traces t ON t.trace_id = s.trace_id
-          WHERE s.duration_ms >= (SELECT PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY o.duration_ms)
-                                  FROM spans o WHERE o.name = s.name)""");
+          SELECT trace_id, span_id, name, kind, start_time, duration_ms, model, share_of_trace
+          FROM (
+            SELECT s.trace_id, s.span_id, s.name, s.kind, s.start_time, s.duration_ms, s.model,
+                   CASE WHEN t.duration_ms > 0 THEN s.duration_ms / t.duration_ms END AS share_of_trace,
+                   CUME_DIST() OVER (PARTITION BY s.name ORDER BY s.duration_ms) AS duration_rank
+            FROM spans s LEFT JOIN traces t ON t.trace_id = s.trace_id
+          ) ranked
+          WHERE duration_rank >= 0.95""");
 
   private Schema() {}
 

@@ -150,6 +150,22 @@ class H2StoreTest {
   }
 
   @Test
+  void initLocalUsesTheSystemPropertyOverTheDefault() throws Exception {
+    Path configured = dir.resolve("configured/agent");
+    System.setProperty(H2Store.DB_PROPERTY, configured.toString());
+    try {
+      assertEquals(configured, H2Store.defaultPath());
+      Tracewright.initLocal();
+      recordSampleTrace();
+      assertTrue(Tracewright.flush());
+      Tracewright.shutdown();
+      assertTrue(Files.isRegularFile(H2Store.dataFile(configured)), "initLocal wrote where the property said");
+    } finally {
+      System.clearProperty(H2Store.DB_PROPERTY);
+    }
+  }
+
+  @Test
   void pathWithMvDbSuffixMeansTheSameDatabase() {
     assertEquals(H2Store.basePath(Path.of("x/traces")), H2Store.basePath(Path.of("x/traces.mv.db")));
     assertEquals(Path.of("x/traces.mv.db").toAbsolutePath(), H2Store.dataFile(Path.of("x/traces")));
