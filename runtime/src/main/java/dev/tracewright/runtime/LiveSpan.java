@@ -201,8 +201,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   @Override
   public <T> T returned(T value) {
     captureOutput(value);
-    leaveStack();
-    finish(null);
+    end();
     return value;
   }
 
@@ -211,8 +210,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (capturesContent()) {
       captureOutput(value);
     }
-    leaveStack();
-    finish(null);
+    end();
     return value;
   }
 
@@ -221,8 +219,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (capturesContent()) {
       captureOutput(value);
     }
-    leaveStack();
-    finish(null);
+    end();
     return value;
   }
 
@@ -231,8 +228,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (capturesContent()) {
       captureOutput(value);
     }
-    leaveStack();
-    finish(null);
+    end();
     return value;
   }
 
@@ -241,8 +237,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (capturesContent()) {
       captureOutput(value);
     }
-    leaveStack();
-    finish(null);
+    end();
     return value;
   }
 
@@ -251,8 +246,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (capturesContent()) {
       captureOutput(value);
     }
-    leaveStack();
-    finish(null);
+    end();
     return value;
   }
 
@@ -261,8 +255,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (capturesContent()) {
       captureOutput(value);
     }
-    leaveStack();
-    finish(null);
+    end();
     return value;
   }
 
@@ -271,8 +264,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (capturesContent()) {
       captureOutput(value);
     }
-    leaveStack();
-    finish(null);
+    end();
     return value;
   }
 
@@ -281,15 +273,13 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (capturesContent()) {
       captureOutput(value);
     }
-    leaveStack();
-    finish(null);
+    end();
     return value;
   }
 
   @Override
   public void returned() {
-    leaveStack();
-    finish(null);
+    end();
   }
 
   @Override
@@ -352,8 +342,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
 
   @Override
   public void close() {
-    leaveStack();
-    finish(null);
+    end();
   }
 
   // ---- CurrentSpan ----
@@ -460,6 +449,12 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   }
 
   // ---- lifecycle ----
+
+  /** A normal end on the calling thread. */
+  private void end() {
+    leaveStack();
+    finish(null);
+  }
 
   /** Leaves the ambient stack; only the thread that started the span owns that stack. */
   private void leaveStack() {

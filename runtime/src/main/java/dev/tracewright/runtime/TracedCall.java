@@ -65,7 +65,7 @@ public abstract class TracedCall {
   public abstract void threw(Throwable error);
 
   public static Site site(Class<?> type, String function, SpanKind kind, String name) {
-    return new Site(type, function, kind, name, CapturePolicy.DEFAULT, null, null, new String[0], true, Map.of());
+    return new Site(type.getName(), function, kind, name, CapturePolicy.DEFAULT, null, null, new String[0], true, Map.of());
   }
 
   /** What the processor knows of one traced method. Immutable; built once in a static field. */
@@ -80,20 +80,6 @@ public abstract class TracedCall {
     final String[] parameters;
     final boolean captureResult;
     final Map<String, String> attributes;
-
-    private Site(
-        Class<?> type,
-        String function,
-        SpanKind kind,
-        String name,
-        CapturePolicy capture,
-        String model,
-        String provider,
-        String[] parameters,
-        boolean captureResult,
-        Map<String, String> attributes) {
-      this(type.getName(), function, kind, name, capture, model, provider, parameters, captureResult, attributes);
-    }
 
     private Site(
         String codeNamespace,
