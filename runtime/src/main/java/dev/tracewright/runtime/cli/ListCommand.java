@@ -49,7 +49,7 @@ final class ListCommand implements Callable<Integer> {
         row.add(String.valueOf(t.spanCount()));
         row.add(Format.tokens(t.inputTokens() + t.outputTokens()));
         row.add(Format.cost(t.costUsd()));
-        row.add(t.status().equals("ERROR") ? "ERROR" : t.errorCount() > 0 ? "OK (" + t.errorCount() + " err)" : "OK");
+        row.add(t.status().equals("OK") && t.errorCount() > 0 ? "OK (" + t.errorCount() + " err)" : t.status());
         table.row(row);
       }
       out.print(table);

@@ -85,7 +85,22 @@ public final class TraceDb implements AutoCloseable {
     return H2Store.dataFile(base);
   }
 
-  /** Most recent traces first. */
+  /** What a trace without a {@code traces} row is: its root has not ended (still running, or crashed). */
+  public static final String INCOMPLETE = "INCOMPLETE";
+
+  /**
+   * A trace's totals from its spans alone, for traces whose root never ended: an agent still running,
+   * or one that crashed, which is when its spans matter most.
+   */
+  private static final String INCOMPLETE_TRACES =
+      "SELECT s.trace_id, MIN(s.start_time) AS start_time, MAX(s.end_time) AS end_time, COUNT(*) AS span_count,"
+          + " SUM(CASE WHEN s.status = 'ERROR' THEN 1 ELSE 0 END) AS error_count,"
+          + " COALESCE(SUM(s.input_tokens), 0) AS input_tokens, COALESCE(SUM(s.output_tokens), 0) AS output_tokens,"
+          + " SUM(s.cost_usd) AS cost_usd,"
+          + " (SELECT f.name FROM spans f WHERE f.trace_id = s.trace_id ORDER BY f.start_time LIMIT 1) AS name"
+          + " FROM spans s WHERE NOT EXISTS (SELECT 1 FROM traces t WHERE t.trace_id = s.trace_id)";
+
+  /** Most recent traces first, incomplete ones (see {@link #INCOMPLETE}) included. */
   public List<TraceRecord> traces(int limit, boolean errorsOnly, Instant since) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT * FROM traces WHERE 1 = 1");
     if (errorsOnly) {
@@ -95,20 +110,44 @@ public final class TraceDb implements AutoCloseable {
       sql.append(" AND start_time >= ?");
     }
     sql.append(" ORDER BY start_time DESC LIMIT ?");
+    List<TraceRecord> out = new ArrayList<>();
     try (PreparedStatement p = connection.prepareStatement(sql.toString())) {
       int i = 1;
       if (since != null) {
         p.setObject(i++, OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
       }
       p.setInt(i, limit);
-      List<TraceRecord> out = new ArrayList<>();
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
           out.add(trace(rs));
         }
       }
-      return out;
     }
+    StringBuilder incomplete = new StringBuilder(INCOMPLETE_TRACES).append(" GROUP BY s.trace_id");
+    if (errorsOnly || since != null) {
+      incomplete.append(" HAVING 1 = 1");
+      if (errorsOnly) {
+        incomplete.append(" AND SUM(CASE WHEN s.status = 'ERROR' THEN 1 ELSE 0 END) > 0");
+      }
+      if (since != null) {
+        incomplete.append(" AND MIN(s.start_time) >= ?");
+      }
+    }
+    incomplete.append(" ORDER BY start_time DESC LIMIT ?");
+    try (PreparedStatement p = connection.prepareStatement(incomplete.toString())) {
+      int i = 1;
+      if (since != null) {
+        p.setObject(i++, OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
+      }
+      p.setInt(i, limit);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(incompleteTrace(rs));
+        }
+      }
+    }
+    out.sort(java.util.Comparator.comparing(TraceRecord::startTime).reversed());
+    return out.size() > limit ? out.subList(0, limit) : out;
   }
 
   /** The trace whose ID starts with {@code prefix}; none or several is a {@link CliException}. */
@@ -117,23 +156,50 @@ public final class TraceDb implements AutoCloseable {
     if (!p.matches("[0-9a-f]{1,32}")) {
       throw new CliException("'" + prefix + "' is not a trace ID: expected up to 32 hex digits");
     }
+    List<TraceRecord> found = new ArrayList<>();
     try (PreparedStatement st = connection.prepareStatement("SELECT * FROM traces WHERE trace_id LIKE ? ORDER BY start_time DESC LIMIT 6")) {
       st.setString(1, p + "%");
-      List<TraceRecord> found = new ArrayList<>();
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           found.add(trace(rs));
         }
       }
-      if (found.isEmpty()) {
-        throw new CliException("no trace with ID starting '" + p + "' in " + dataFile() + " (see: tracewright list)");
-      }
-      if (found.size() > 1) {
-        throw new CliException("'" + p + "' matches several traces (" + String.join(", ",
-            found.stream().map(t -> t.traceId().substring(0, 16)).toList()) + (found.size() > 5 ? ", ..." : "") + "); give more digits");
-      }
-      return found.get(0);
     }
+    try (PreparedStatement st = connection.prepareStatement(INCOMPLETE_TRACES + " AND s.trace_id LIKE ? GROUP BY s.trace_id LIMIT 6")) {
+      st.setString(1, p + "%");
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          found.add(incompleteTrace(rs));
+        }
+      }
+    }
+    if (found.isEmpty()) {
+      throw new CliException("no trace with ID starting '" + p + "' in " + dataFile() + " (see: tracewright list)");
+    }
+    if (found.size() > 1) {
+      throw new CliException("'" + p + "' matches several traces (" + String.join(", ",
+          found.stream().limit(5).map(t -> t.traceId().substring(0, 16)).toList()) + (found.size() > 5 ? ", ..." : "") + "); give more digits");
+    }
+    return found.get(0);
+  }
+
+  private static TraceRecord incompleteTrace(ResultSet rs) throws SQLException {
+    Instant start = instant(rs, "start_time");
+    Instant end = instant(rs, "end_time");
+    return new TraceRecord(
+        rs.getString("trace_id"),
+        rs.getString("name"),
+        null,
+        start,
+        end,
+        java.time.Duration.between(start, end).toNanos(),
+        INCOMPLETE,
+        null,
+        rs.getInt("span_count"),
+        rs.getInt("error_count"),
+        rs.getLong("input_tokens"),
+        rs.getLong("output_tokens"),
+        decimal(rs, "cost_usd"));
   }
 
   /** Spans of a trace by start time. */

@@ -140,6 +140,9 @@ public final class TraceRenderer {
     if ("ERROR".equals(status)) {
       return paint(RED, "ERROR");
     }
+    if (TraceDb.INCOMPLETE.equals(status)) {
+      return "INCOMPLETE (the root span has not ended: still running, or the agent stopped)";
+    }
     return errors > 0 ? "OK (" + errors + (errors == 1 ? " error)" : " errors)") : "OK";
   }
 

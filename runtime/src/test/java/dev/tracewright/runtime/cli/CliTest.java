@@ -124,6 +124,32 @@ class CliTest {
   }
 
   @Test
+  void aTraceWhoseRootHasNotEndedIsListedAsIncompleteAndCanBeShown() {
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(db)).build());
+    TracedCall running = AGENT.begin(); // an agent still running (or one that crashed here)
+    running.input("still thinking");
+    String id = Tracewright.current().traceId();
+    try (ActiveSpan tool = Tracewright.span("search", SpanKind.TOOL).start()) {
+      tool.error(new IllegalStateException("timeout"));
+    }
+    LLM.begin().returned("partial");
+    assertTrue(Tracewright.flush());
+
+    Result list = run("list", "--db", db.toString());
+    String row = list.out().lines().filter(l -> l.startsWith(id.substring(0, 16))).findFirst().orElseThrow(() -> new AssertionError(list.out()));
+    assertTrue(row.matches(".*search .* 2 .* INCOMPLETE$"), row);
+    assertEquals(4, list.out().lines().count(), "with the two finished traces");
+    assertTrue(run("list", "--errors", "--db", db.toString()).out().contains(id.substring(0, 16)), "it has an error");
+
+    Result show = run("show", id.substring(0, 16), "--db", db.toString());
+    assertEquals(0, show.exit(), show.err());
+    assertTrue(show.out().lines().findFirst().orElseThrow().contains("INCOMPLETE"), show.out());
+    assertTrue(show.out().contains("search") && show.out().contains("ERROR IllegalStateException: timeout"), show.out());
+    assertTrue(show.out().contains("chat"), show.out());
+    running.returned("done");
+  }
+
+  @Test
   void showMarksErrors() {
     String failing = run("list", "--errors", "--db", db.toString()).out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
     Result r = run("show", failing, "--db", db.toString());
