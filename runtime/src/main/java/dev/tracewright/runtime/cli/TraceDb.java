@@ -102,50 +102,21 @@ public final class TraceDb implements AutoCloseable {
 
   /** Most recent traces first, incomplete ones (see {@link #INCOMPLETE}) included. */
   public List<TraceRecord> traces(int limit, boolean errorsOnly, Instant since) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT * FROM traces WHERE 1 = 1");
+    List<Object> params = new ArrayList<>();
+    StringBuilder complete = new StringBuilder("SELECT * FROM traces WHERE 1 = 1");
+    StringBuilder incomplete = new StringBuilder(INCOMPLETE_TRACES).append(" GROUP BY s.trace_id HAVING 1 = 1");
     if (errorsOnly) {
-      sql.append(" AND (status = 'ERROR' OR error_count > 0)");
+      complete.append(" AND (status = 'ERROR' OR error_count > 0)");
+      incomplete.append(" AND SUM(CASE WHEN s.status = 'ERROR' THEN 1 ELSE 0 END) > 0");
     }
     if (since != null) {
-      sql.append(" AND start_time >= ?");
+      complete.append(" AND start_time >= ?");
+      incomplete.append(" AND MIN(s.start_time) >= ?");
+      params.add(OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
     }
-    sql.append(" ORDER BY start_time DESC LIMIT ?");
-    List<TraceRecord> out = new ArrayList<>();
-    try (PreparedStatement p = connection.prepareStatement(sql.toString())) {
-      int i = 1;
-      if (since != null) {
-        p.setObject(i++, OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
-      }
-      p.setInt(i, limit);
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          out.add(trace(rs));
-        }
-      }
-    }
-    StringBuilder incomplete = new StringBuilder(INCOMPLETE_TRACES).append(" GROUP BY s.trace_id");
-    if (errorsOnly || since != null) {
-      incomplete.append(" HAVING 1 = 1");
-      if (errorsOnly) {
-        incomplete.append(" AND SUM(CASE WHEN s.status = 'ERROR' THEN 1 ELSE 0 END) > 0");
-      }
-      if (since != null) {
-        incomplete.append(" AND MIN(s.start_time) >= ?");
-      }
-    }
-    incomplete.append(" ORDER BY start_time DESC LIMIT ?");
-    try (PreparedStatement p = connection.prepareStatement(incomplete.toString())) {
-      int i = 1;
-      if (since != null) {
-        p.setObject(i++, OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
-      }
-      p.setInt(i, limit);
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          out.add(incompleteTrace(rs));
-        }
-      }
-    }
+    params.add(limit);
+    List<TraceRecord> out = new ArrayList<>(select(complete + " ORDER BY start_time DESC LIMIT ?", TraceDb::trace, params));
+    out.addAll(select(incomplete + " ORDER BY start_time DESC LIMIT ?", TraceDb::incompleteTrace, params));
     out.sort(java.util.Comparator.comparing(TraceRecord::startTime).reversed());
     return out.size() > limit ? out.subList(0, limit) : out;
   }
@@ -156,23 +127,9 @@ public final class TraceDb implements AutoCloseable {
     if (!p.matches("[0-9a-f]{1,32}")) {
       throw new CliException("'" + prefix + "' is not a trace ID: expected up to 32 hex digits");
     }
-    List<TraceRecord> found = new ArrayList<>();
-    try (PreparedStatement st = connection.prepareStatement("SELECT * FROM traces WHERE trace_id LIKE ? ORDER BY start_time DESC LIMIT 6")) {
-      st.setString(1, p + "%");
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          found.add(trace(rs));
-        }
-      }
-    }
-    try (PreparedStatement st = connection.prepareStatement(INCOMPLETE_TRACES + " AND s.trace_id LIKE ? GROUP BY s.trace_id LIMIT 6")) {
-      st.setString(1, p + "%");
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          found.add(incompleteTrace(rs));
-        }
-      }
-    }
+    List<Object> like = List.of(p + "%");
+    List<TraceRecord> found = new ArrayList<>(select("SELECT * FROM traces WHERE trace_id LIKE ? ORDER BY start_time DESC LIMIT 6", TraceDb::trace, like));
+    found.addAll(select(INCOMPLETE_TRACES + " AND s.trace_id LIKE ? GROUP BY s.trace_id LIMIT 6", TraceDb::incompleteTrace, like));
     if (found.isEmpty()) {
       throw new CliException("no trace with ID starting '" + p + "' in " + dataFile() + " (see: tracewright list)");
     }
@@ -181,6 +138,25 @@ public final class TraceDb implements AutoCloseable {
           found.stream().limit(5).map(t -> t.traceId().substring(0, 16)).toList()) + (found.size() > 5 ? ", ..." : "") + "); give more digits");
     }
     return found.get(0);
+  }
+
+  private interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> List<T> select(String sql, Row<T> row, List<Object> params) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement(sql)) {
+      for (int i = 0; i < params.size(); i++) {
+        st.setObject(i + 1, params.get(i));
+      }
+      List<T> out = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(row.read(rs));
+        }
+      }
+      return out;
+    }
   }
 
   private static TraceRecord incompleteTrace(ResultSet rs) throws SQLException {
@@ -204,16 +180,7 @@ public final class TraceDb implements AutoCloseable {
 
   /** Spans of a trace by start time. */
   public List<SpanRecord> spans(String traceId) throws SQLException {
-    try (PreparedStatement st = connection.prepareStatement("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_time, span_id")) {
-      st.setString(1, traceId);
-      List<SpanRecord> out = new ArrayList<>();
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          out.add(span(rs));
-        }
-      }
-      return out;
-    }
+    return select("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_time, span_id", TraceDb::span, List.of(traceId));
   }
 
   /** Events of every span of a trace, by span and sequence. */
