@@ -45,8 +45,4 @@ final class SpanStack {
       }
     }
   }
-
-  int depth() {
-    return size;
-  }
 }

@@ -76,9 +76,4 @@ public final class ExportPipeline {
     }
     return clean;
   }
-
-  /** Batches dropped because the export queue was full. */
-  public long dropped() {
-    return writer.counts().dropped();
-  }
 }

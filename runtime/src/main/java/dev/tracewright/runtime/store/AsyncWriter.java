@@ -166,10 +166,6 @@ public final class AsyncWriter<T> {
     return new Counts(offered.sum(), persisted.get(), dropped.sum(), failed.get(), queue.size());
   }
 
-  public int capacity() {
-    return capacity;
-  }
-
   private void run() {
     List<Object> drained = new ArrayList<>(maxBatch);
     List<T> batch = new ArrayList<>(maxBatch);

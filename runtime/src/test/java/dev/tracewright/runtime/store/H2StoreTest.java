@@ -137,6 +137,20 @@ class H2StoreTest {
   }
 
   @Test
+  void anyH2UrlWithItsOwnCredentials() throws Exception {
+    H2Store store = H2Store.url("jdbc:h2:mem:credentials;DB_CLOSE_DELAY=-1", "agent", "s3cret");
+    Tracewright.init(TraceConfig.builder().store(store).build());
+    recordSampleTrace();
+    assertTrue(Tracewright.flush());
+    try (Connection c = DriverManager.getConnection("jdbc:h2:mem:credentials", "agent", "s3cret")) {
+      assertEquals(List.of(List.of(4L)), rows(c, "SELECT COUNT(*) FROM spans"));
+    }
+    assertThrows(SQLException.class, () -> DriverManager.getConnection("jdbc:h2:mem:credentials", "sa", "").close(), "sa is not a user of this one");
+    assertThrows(IllegalArgumentException.class, () -> H2Store.url("jdbc:postgresql://x/y", "u", "p"));
+    assertTrue(H2Store.file(dir.resolve("x")).withCredentials("agent", "pw").toString().contains("x.mv.db"));
+  }
+
+  @Test
   void filesAndDirectoryAreOwnerOnly() throws Exception {
     Path base = dir.resolve("private/traces");
     H2Store store = H2Store.file(base);
