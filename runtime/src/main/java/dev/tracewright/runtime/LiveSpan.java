@@ -16,8 +16,9 @@ import java.util.concurrent.ExecutionException;
 /**
  * A span being recorded. Created and ended by the calling thread (or, for futures, by whichever
  * thread completes them); once ended it is immutable and handed to the writer thread, which turns
- * it into a stored record. Mutations are guarded by {@code this} and refused after the end, so the
- * writer reads a stable snapshot.
+ * it into a stored record. Mutations are guarded by the trace's lock (so ending a span and counting
+ * it in its trace is one critical section) and refused after the end, so the writer reads a
+ * stable snapshot.
  */
 final class LiveSpan extends TracedCall implements ActiveSpan {
   private static final int MAX_ERROR_MESSAGE = 4096;
@@ -32,8 +33,8 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   private final Thread owner;
   private final SpanStack stack;
 
-  // Guarded by this until ended; read by the writer thread only after the queue handoff.
-  private boolean ended;
+  // Guarded by the trace's lock until ended; read by the writer thread only after the handoff.
+  boolean ended;
   private boolean onStack;
   /** This span closes its trace, or updates it by ending late: the writer (re)writes the row. */
   boolean writesTrace;
@@ -145,7 +146,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     }
     Captured captured = recorder().captureArguments(site.parameters, arguments);
     if (captured != null) {
-      synchronized (this) {
+      synchronized (trace) {
         if (!ended) {
           input = captured;
         }
@@ -157,7 +158,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   void input(String[] labels, Object[] values) {
     Captured captured = recorder().captureArguments(labels, values);
     if (captured != null) {
-      synchronized (this) {
+      synchronized (trace) {
         input = captured;
       }
     }
@@ -170,7 +171,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
         long in = usage.inputTokens();
         long out = usage.outputTokens();
         String responseModel = usage.responseModel();
-        synchronized (this) {
+        synchronized (trace) {
           if (!ended && inputTokens() < 0) {
             tokens(in, out);
           }
@@ -189,7 +190,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (site.captureResult && capturesContent()) {
       Captured captured = recorder().captureValue(value);
       if (captured != null) {
-        synchronized (this) {
+        synchronized (trace) {
           if (!ended) {
             output = captured;
           }
@@ -331,9 +332,11 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   @Override
   public ActiveSpan error(Throwable error) {
     if (error != null) {
-      synchronized (this) {
+      String[] described = describe(error);
+      synchronized (trace) {
         if (!ended) {
-          recordError(error);
+          errorType = described[0];
+          errorMessage = described[1];
         }
       }
     }
@@ -350,7 +353,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   @Override
   public CurrentSpan attribute(String key, Object value) {
     if (key != null && value != null) {
-      synchronized (this) {
+      synchronized (trace) {
         if (!ended) {
           if (attributes == null) {
             attributes = new LinkedHashMap<>();
@@ -365,7 +368,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   @Override
   public CurrentSpan tokens(long inputTokens, long outputTokens) {
     if (inputTokens >= 0 && outputTokens >= 0) {
-      synchronized (this) {
+      synchronized (trace) {
         if (!ended) {
           Usage u = usage();
           u.inputTokens = inputTokens;
@@ -379,7 +382,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   @Override
   public CurrentSpan model(String model) {
     if (model != null && !model.isBlank()) {
-      synchronized (this) {
+      synchronized (trace) {
         if (!ended) {
           this.model = model;
         }
@@ -391,7 +394,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   @Override
   public CurrentSpan provider(String provider) {
     if (provider != null && !provider.isBlank()) {
-      synchronized (this) {
+      synchronized (trace) {
         if (!ended) {
           this.provider = provider;
         }
@@ -403,7 +406,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   @Override
   public CurrentSpan cost(double usd) {
     if (usd >= 0 && Double.isFinite(usd)) {
-      synchronized (this) {
+      synchronized (trace) {
         if (!ended) {
           usage().costUsd = usd;
         }
@@ -417,7 +420,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (name != null) {
       Map<String, Object> copy = attributes == null || attributes.isEmpty() ? Map.of() : new LinkedHashMap<>(attributes);
       Event event = new Event(Clock.epochNanos(System.nanoTime()), name, copy);
-      synchronized (this) {
+      synchronized (trace) {
         if (!ended) {
           if (events == null) {
             events = new ArrayList<>(4);
@@ -466,21 +469,11 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
 
   private void finish(Throwable error) {
     long now = System.nanoTime();
-    synchronized (this) {
-      if (ended) {
-        return;
-      }
-      ended = true;
-      endNanoTime = now;
-      if (error != null) {
-        recordError(error);
-      }
-    }
-    trace.recorder.ended(this);
+    trace.recorder.ended(this, now, error == null ? null : describe(error));
   }
 
-  private void recordError(Throwable error) {
-    errorType = error.getClass().getName();
+  /** The error's type and (capped) message, read outside any lock: getMessage is user code. */
+  static String[] describe(Throwable error) {
     String message;
     try {
       message = error.getMessage();
@@ -490,7 +483,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (message != null && message.length() > MAX_ERROR_MESSAGE) {
       message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
     }
-    errorMessage = message;
+    return new String[] {error.getClass().getName(), message};
   }
 
   @Override

@@ -48,13 +48,24 @@ final class LiveTrace {
   }
 
   /**
-   * Accounts for an ended span and passes to {@code write} whatever may now be written; returns how
-   * many spans were sampled out.
+   * Ends a span (with {@code error} as type and message, if it failed) and accounts for it, in one
+   * critical section; passes to {@code write} whatever may
+   * now be written. Returns how many spans were sampled out, or -1 if the span had already ended.
    */
-  int ended(LiveSpan span, Consumer<LiveSpan> write) {
+  int end(LiveSpan span, long endNanoTime, String[] error, Consumer<LiveSpan> write) {
     List<LiveSpan> release = null;
     int sampledOut = 0;
     synchronized (this) {
+      if (span.ended) {
+        return -1;
+      }
+      span.ended = true;
+      span.endNanoTime = endNanoTime;
+      if (error != null) {
+        span.errorType = error[0];
+        span.errorMessage = error[1];
+      }
+      recorder.price(span);
       spanCount++;
       if (span.isError()) {
         errorCount++;

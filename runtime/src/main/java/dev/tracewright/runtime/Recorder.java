@@ -153,20 +153,24 @@ final class Recorder {
   }
 
   /** A span ended (on whatever thread ended it). */
-  void ended(LiveSpan span) {
+  void ended(LiveSpan span, long endNanoTime, String[] error) {
     try {
-      if (Double.isNaN(span.costUsd()) && span.inputTokens() >= 0 && span.model != null) {
-        double cost = config.pricing().cost(span.model, span.inputTokens(), span.outputTokens());
-        if (!Double.isNaN(cost)) {
-          span.computedCost(cost);
-        }
-      }
-      int out = span.trace.ended(span, offer);
+      int out = span.trace.end(span, endNanoTime, error, offer);
       if (out > 0) {
         sampledOut.add(out);
       }
     } catch (Throwable t) {
       internalError("end", t);
+    }
+  }
+
+  /** Cost from the pricing table when tokens and model are known and the call set no cost. */
+  void price(LiveSpan span) {
+    if (Double.isNaN(span.costUsd()) && span.inputTokens() >= 0 && span.model != null) {
+      double cost = config.pricing().cost(span.model, span.inputTokens(), span.outputTokens());
+      if (!Double.isNaN(cost)) {
+        span.computedCost(cost);
+      }
     }
   }
 
