@@ -63,7 +63,8 @@ class FrameworkAnnotationsTest extends TracingTest {
     assertEquals("Square root of a number", tools.get("sqrt").description());
     assertEquals("the number", description(tools.get("sqrt").parameters().properties().get("x")));
 
-    // Spring AI (and many hand-written scanners) look only at the instance class's declared methods.
+    // Declared-method scanners (the Spring AI community's MCP tool providers, many hand-written
+    // ones) look only at the instance class's own methods.
     assertEquals(List.of("add", "squareRoot"), declaredTools(calculator.getClass()));
     Method declared = calculator.getClass().getDeclaredMethod("add", double.class, double.class);
     assertEquals("first addend", ((P) declared.getParameterAnnotations()[0][0]).value());

@@ -7,8 +7,8 @@ import javax.lang.model.element.Element;
 
 /**
  * Which of the user's annotations the wrapper carries. Frameworks that find methods by reflection
- * see only the annotations on the override itself; Spring AI, for one, scans declared methods only,
- * so without the copy the tool silently disappears.
+ * see only the annotations on the override itself; scanners of declared methods only (the Spring AI
+ * community's MCP tool providers call getClass().getDeclaredMethods()) lose the tool without the copy.
  */
 final class Annotations {
   private Annotations() {}

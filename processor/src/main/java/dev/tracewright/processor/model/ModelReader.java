@@ -101,8 +101,8 @@ public final class ModelReader {
         if (span != null) {
           methods.add(method(self, m, span));
         } else if (owner.equals(type) && ForeignAnnotations.present(m)) {
-          // Forwarded so frameworks scanning declared methods (Spring AI) still find, say, an
-          // untraced @Tool on the wrapper.
+          // Forwarded so scanners of declared methods (the Spring AI community's MCP tool providers)
+          // still find, say, an untraced @Tool on the wrapper.
           methods.add(method(self, m, null));
         }
       }
