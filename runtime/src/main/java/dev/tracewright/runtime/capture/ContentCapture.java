@@ -46,10 +46,6 @@ public final class ContentCapture {
     this.factory = mapper.getFactory();
   }
 
-  public int maxBytes() {
-    return maxBytes;
-  }
-
   /**
    * Arguments as one JSON object keyed by parameter name, in declaration order. Each value is
    * serialized on its own (a failure in one cannot corrupt the object around it) and the object is
