@@ -93,7 +93,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     this.model = site.model;
     this.provider = site.provider;
     this.startNanoTime = System.nanoTime();
-    this.spanId = Ids.next(Clock.epochNanos(startNanoTime) / 1_000_000);
+    this.spanId = stack.ids.next(Clock.epochNanos(startNanoTime) / 1_000_000);
     if (parent != null) {
       this.trace = parent.trace;
       this.parentSpanId = parent.spanId;

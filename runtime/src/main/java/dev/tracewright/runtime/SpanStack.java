@@ -1,5 +1,6 @@
 package dev.tracewright.runtime;
 
+import dev.tracewright.runtime.context.Ids;
 import java.util.Arrays;
 
 /**
@@ -14,6 +15,8 @@ final class SpanStack {
   private int size;
   /** True while this thread serializes captured content: traced calls made by getters are not traced. */
   boolean capturing;
+  /** Span IDs for spans started on this thread. */
+  final Ids.Reservation ids = new Ids.Reservation();
 
   static SpanStack get() {
     return CURRENT.get();

@@ -18,6 +18,9 @@ public final class Ids {
 
   private Ids() {}
 
+  /** IDs a thread takes per visit to the shared counter. */
+  static final int RESERVATION = 32;
+
   /** Next time-ordered 64-bit ID; strictly increasing within this process. */
   public static long next() {
     return next(System.currentTimeMillis());
@@ -31,6 +34,39 @@ public final class Ids {
       long candidate = last >= floor ? last + 1 : floor | ThreadLocalRandom.current().nextLong(1 << (COUNTER_BITS - 1));
       if (LAST.compareAndSet(last, candidate)) {
         return candidate;
+      }
+    }
+  }
+
+  /**
+   * A run of IDs reserved by one thread (not thread-safe: keep one per thread), so most spans take
+   * their ID without touching the shared counter. IDs stay unique in the process and ordered by
+   * millisecond; within one millisecond, runs of different threads interleave, which the B-trees
+   * absorb as they do any near-append.
+   */
+  public static final class Reservation {
+    private long millis = -1;
+    private long next;
+    private long end;
+
+    public long next(long epochMillis) {
+      if (epochMillis != millis || next == end) {
+        long first = reserve(epochMillis);
+        millis = epochMillis;
+        next = first;
+        end = first + RESERVATION;
+      }
+      return next++;
+    }
+  }
+
+  private static long reserve(long epochMillis) {
+    long floor = epochMillis << COUNTER_BITS;
+    while (true) {
+      long last = LAST.get();
+      long first = last >= floor ? last + 1 : floor | ThreadLocalRandom.current().nextLong(1 << (COUNTER_BITS - 1));
+      if (LAST.compareAndSet(last, first + RESERVATION - 1)) {
+        return first;
       }
     }
   }

@@ -9,7 +9,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -49,13 +48,18 @@ public final class AsyncWriter<T> {
   private final Sink<T> sink;
   private final Thread thread;
 
-  private final LongAdder offered = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final AtomicLong persisted = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicBoolean dropWarned = new AtomicBoolean();
-  /** Items in the queue, kept beside it so a full queue is seen without taking the queue's lock. */
-  private final AtomicInteger queued = new AtomicInteger();
+  /**
+   * Everything ever put in the queue (items and markers) and everything the writer took out: their
+   * difference is seen without taking the queue's lock, and {@code offered} is derived from them, so
+   * an accepted item costs one atomic increment and a dropped one none beyond its count.
+   */
+  private final AtomicLong enqueued = new AtomicLong();
+  private final AtomicLong markers = new AtomicLong();
+  private volatile long dequeued; // written by the writer thread only
   private volatile boolean stopping;
   private boolean failing; // writer thread only
 
@@ -84,9 +88,8 @@ public final class AsyncWriter<T> {
 
   /** Hands an item to the writer. Never throws; returns false when the item was dropped. */
   public boolean offer(T item) {
-    offered.increment();
-    if (!stopping && queued.get() < capacity && queue.offer(item)) {
-      queued.incrementAndGet();
+    if (!stopping && enqueued.get() - dequeued < capacity && queue.offer(item)) {
+      enqueued.incrementAndGet();
       return true;
     }
     if (blockWhenFull && !stopping && putBlocking(item)) {
@@ -100,7 +103,7 @@ public final class AsyncWriter<T> {
     try {
       while (!stopping) {
         if (queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
-          queued.incrementAndGet();
+          enqueued.incrementAndGet();
           return true;
         }
       }
@@ -154,7 +157,8 @@ public final class AsyncWriter<T> {
       if (!queue.offer(marker, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
         return false;
       }
-      queued.incrementAndGet();
+      markers.incrementAndGet();
+      enqueued.incrementAndGet();
       return marker.done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -163,7 +167,9 @@ public final class AsyncWriter<T> {
   }
 
   public Counts counts() {
-    return new Counts(offered.sum(), persisted.get(), dropped.sum(), failed.get(), queue.size());
+    long droppedNow = dropped.sum();
+    long accepted = enqueued.get() - markers.get();
+    return new Counts(accepted + droppedNow, persisted.get(), droppedNow, failed.get(), queue.size());
   }
 
   private void run() {
@@ -183,7 +189,7 @@ public final class AsyncWriter<T> {
       drained.add(first);
       queue.drainTo(drained, maxBatch - 1);
       linger(drained);
-      queued.addAndGet(-drained.size());
+      dequeued += drained.size(); // only this thread writes it
       for (Object o : drained) {
         if (o instanceof Marker marker) {
           write(batch);
@@ -204,7 +210,7 @@ public final class AsyncWriter<T> {
     }
     // Items that raced with the stop marker are written too: nothing accepted is lost.
     queue.drainTo(drained);
-    queued.addAndGet(-drained.size());
+    dequeued += drained.size(); // only this thread writes it
     for (Object o : drained) {
       if (o instanceof Marker marker) {
         marker.done.countDown();

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -45,6 +46,59 @@ class IdsTest {
       pool.shutdown();
     }
     assertEquals(200_000, seen.size());
+  }
+
+  @Test
+  void reservationsAreUniqueAcrossThreadsAndOrderedByMillisecond() throws Exception {
+    Set<Long> seen = ConcurrentHashMap.newKeySet();
+    long baseMillis = System.currentTimeMillis();
+    int threads = 4;
+    int millis = 50;
+    int perMilli = 1_000; // more than one reservation per millisecond
+    long[][] firstAndLast = new long[threads * millis][];
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    // Threads move to the next millisecond together, as they do on a shared clock.
+    CyclicBarrier tick = new CyclicBarrier(threads);
+    try {
+      List<Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        results.add(pool.submit(() -> {
+          Ids.Reservation ids = new Ids.Reservation();
+          long last = 0;
+          for (int m = 0; m < millis; m++) {
+            tick.await();
+            long first = 0;
+            for (int i = 0; i < perMilli; i++) {
+              long id = ids.next(baseMillis + m);
+              if (id <= last || !seen.add(id)) {
+                return false; // each thread's IDs increase; no ID is handed out twice
+              }
+              first = i == 0 ? id : first;
+              last = id;
+            }
+            firstAndLast[m * threads + thread] = new long[] {first, last};
+          }
+          return true;
+        }));
+      }
+      for (Future<Boolean> r : results) {
+        assertTrue(r.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(threads * millis * perMilli, seen.size());
+    // Every ID of a millisecond sorts before every ID of the next one, whichever thread took it.
+    for (int m = 1; m < millis; m++) {
+      long latestBefore = Long.MIN_VALUE;
+      long earliestNow = Long.MAX_VALUE;
+      for (int t = 0; t < threads; t++) {
+        latestBefore = Math.max(latestBefore, firstAndLast[(m - 1) * threads + t][1]);
+        earliestNow = Math.min(earliestNow, firstAndLast[m * threads + t][0]);
+      }
+      assertTrue(latestBefore < earliestNow, "millisecond " + m);
+    }
   }
 
   @Test

@@ -57,14 +57,17 @@ class WriterReliabilityTest {
         public void close() {}
       };
 
+  // Held strongly: JUL keeps loggers weakly, and a collected one would take the handler with it.
+  private final Logger log = Logger.getLogger("dev.tracewright");
+
   @BeforeEach
   void captureLog() {
-    Logger.getLogger("dev.tracewright").addHandler(capture);
+    log.addHandler(capture);
   }
 
   @AfterEach
   void stop() {
-    Logger.getLogger("dev.tracewright").removeHandler(capture);
+    log.removeHandler(capture);
     Tracewright.shutdown(Duration.ofSeconds(2));
   }
 
