@@ -3,6 +3,7 @@ package dev.tracewright.runtime;
 import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.runtime.capture.Captured;
+import dev.tracewright.runtime.capture.ContentCapture;
 import dev.tracewright.runtime.context.Ids;
 import dev.tracewright.runtime.context.Traceparent;
 import java.util.ArrayList;
@@ -144,7 +145,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (!capturesContent()) {
       return;
     }
-    Captured captured = recorder().captureArguments(site.parameters, arguments);
+    Captured captured = recorder().captureArguments(site.parameterKeys(), arguments, callingStack());
     if (captured != null) {
       synchronized (trace) {
         if (!ended) {
@@ -156,7 +157,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
 
   /** Imperative API: named inputs collected by the span builder. */
   void input(String[] labels, Object[] values) {
-    Captured captured = recorder().captureArguments(labels, values);
+    Captured captured = recorder().captureArguments(ContentCapture.keys(labels), values, callingStack());
     if (captured != null) {
       synchronized (trace) {
         input = captured;
@@ -185,15 +186,21 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     }
   }
 
-  private void captureOutput(Object value) {
+  /** The result's usage absorbed, and its capture (null if not captured), not yet set on the span. */
+  private Captured resultCapture(Object value) {
     absorbUsage(value);
     if (site.captureResult && capturesContent()) {
-      Captured captured = recorder().captureValue(value);
-      if (captured != null) {
-        synchronized (trace) {
-          if (!ended) {
-            output = captured;
-          }
+      return recorder().captureValue(value);
+    }
+    return null;
+  }
+
+  private void captureOutput(Object value) {
+    Captured captured = resultCapture(value);
+    if (captured != null) {
+      synchronized (trace) {
+        if (!ended) {
+          output = captured;
         }
       }
     }
@@ -201,80 +208,55 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
 
   @Override
   public <T> T returned(T value) {
-    captureOutput(value);
-    end();
+    end(resultCapture(value));
     return value;
   }
 
   @Override
   public int returned(int value) {
-    if (capturesContent()) {
-      captureOutput(value);
-    }
-    end();
+    end(capturesContent() ? resultCapture(value) : null);
     return value;
   }
 
   @Override
   public long returned(long value) {
-    if (capturesContent()) {
-      captureOutput(value);
-    }
-    end();
+    end(capturesContent() ? resultCapture(value) : null);
     return value;
   }
 
   @Override
   public double returned(double value) {
-    if (capturesContent()) {
-      captureOutput(value);
-    }
-    end();
+    end(capturesContent() ? resultCapture(value) : null);
     return value;
   }
 
   @Override
   public float returned(float value) {
-    if (capturesContent()) {
-      captureOutput(value);
-    }
-    end();
+    end(capturesContent() ? resultCapture(value) : null);
     return value;
   }
 
   @Override
   public boolean returned(boolean value) {
-    if (capturesContent()) {
-      captureOutput(value);
-    }
-    end();
+    end(capturesContent() ? resultCapture(value) : null);
     return value;
   }
 
   @Override
   public char returned(char value) {
-    if (capturesContent()) {
-      captureOutput(value);
-    }
-    end();
+    end(capturesContent() ? resultCapture(value) : null);
     return value;
   }
 
   @Override
   public byte returned(byte value) {
-    if (capturesContent()) {
-      captureOutput(value);
-    }
-    end();
+    end(capturesContent() ? resultCapture(value) : null);
     return value;
   }
 
   @Override
   public short returned(short value) {
-    if (capturesContent()) {
-      captureOutput(value);
-    }
-    end();
+    end(capturesContent() ? resultCapture(value) : null);
     return value;
   }
 
@@ -296,8 +278,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
             if (error != null) {
               finish(unwrap(error));
             } else {
-              captureOutput(value);
-              finish(null);
+              finish(null, resultCapture(value));
             }
           });
     } catch (Throwable t) {
@@ -455,8 +436,17 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
 
   /** A normal end on the calling thread. */
   private void end() {
+    end(null);
+  }
+
+  private void end(Captured output) {
     leaveStack();
-    finish(null);
+    finish(null, output);
+  }
+
+  /** The stack of the thread calling now: this span's, or (for a span carried elsewhere) that thread's. */
+  private SpanStack callingStack() {
+    return Thread.currentThread() == owner ? stack : SpanStack.get();
   }
 
   /** Leaves the ambient stack; only the thread that started the span owns that stack. */
@@ -468,8 +458,12 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   }
 
   private void finish(Throwable error) {
+    finish(error, null);
+  }
+
+  private void finish(Throwable error, Captured output) {
     long now = System.nanoTime();
-    trace.recorder.ended(this, now, error == null ? null : describe(error));
+    trace.recorder.ended(this, now, error == null ? null : describe(error), output);
   }
 
   /** The error's type and (capped) message, read outside any lock: getMessage is user code. */

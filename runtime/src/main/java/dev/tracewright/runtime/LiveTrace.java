@@ -1,5 +1,6 @@
 package dev.tracewright.runtime;
 
+import dev.tracewright.runtime.capture.Captured;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -48,11 +49,11 @@ final class LiveTrace {
   }
 
   /**
-   * Ends a span (with {@code error} as type and message, if it failed) and accounts for it, in one
-   * critical section; passes to {@code write} whatever may
+   * Ends a span (with {@code error} as type and message, if it failed, and its captured
+   * {@code output}, if any) and accounts for it, in one critical section; passes to {@code write} whatever may
    * now be written. Returns how many spans were sampled out, or -1 if the span had already ended.
    */
-  int end(LiveSpan span, long endNanoTime, String[] error, Consumer<LiveSpan> write) {
+  int end(LiveSpan span, long endNanoTime, String[] error, Captured output, Consumer<LiveSpan> write) {
     List<LiveSpan> release = null;
     int sampledOut = 0;
     synchronized (this) {
@@ -64,6 +65,9 @@ final class LiveTrace {
       if (error != null) {
         span.errorType = error[0];
         span.errorMessage = error[1];
+      }
+      if (output != null) {
+        span.output = output;
       }
       recorder.price(span);
       spanCount++;

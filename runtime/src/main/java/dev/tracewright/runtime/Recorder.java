@@ -116,8 +116,8 @@ final class Recorder {
     return requested == CapturePolicy.DEFAULT ? config.capturePolicy() : requested;
   }
 
-  Captured captureArguments(String[] names, Object[] values) {
-    SpanStack stack = SpanStack.get();
+  /** @param stack the calling thread's span stack */
+  Captured captureArguments(ContentCapture.Keys names, Object[] values, SpanStack stack) {
     boolean outer = !stack.capturing;
     stack.capturing = true;
     try {
@@ -153,9 +153,9 @@ final class Recorder {
   }
 
   /** A span ended (on whatever thread ended it). */
-  void ended(LiveSpan span, long endNanoTime, String[] error) {
+  void ended(LiveSpan span, long endNanoTime, String[] error, Captured output) {
     try {
-      int out = span.trace.end(span, endNanoTime, error, offer);
+      int out = span.trace.end(span, endNanoTime, error, output, offer);
       if (out > 0) {
         sampledOut.add(out);
       }

@@ -2,6 +2,7 @@ package dev.tracewright.runtime;
 
 import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.annotations.SpanKind;
+import dev.tracewright.runtime.capture.ContentCapture;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -80,6 +81,7 @@ public abstract class TracedCall {
     final String[] parameters;
     final boolean captureResult;
     final Map<String, String> attributes;
+    private ContentCapture.Keys parameterKeys; // encoded on first capture; a benign race (immutable)
 
     private Site(
         String codeNamespace,
@@ -102,6 +104,15 @@ public abstract class TracedCall {
       this.parameters = parameters;
       this.captureResult = captureResult;
       this.attributes = attributes;
+    }
+
+    ContentCapture.Keys parameterKeys() {
+      ContentCapture.Keys keys = parameterKeys;
+      if (keys == null) {
+        keys = ContentCapture.keys(parameters);
+        parameterKeys = keys;
+      }
+      return keys;
     }
 
     /** For a hand-made span: its caller's class as code namespace, its name as function. */

@@ -46,25 +46,46 @@ public final class ContentCapture {
     this.factory = mapper.getFactory();
   }
 
+  /** Parameter names encoded once as JSON keys ({@code "name":}), for a call site's every capture. */
+  public static final class Keys {
+    private final byte[][] encoded;
+
+    private Keys(byte[][] encoded) {
+      this.encoded = encoded;
+    }
+  }
+
+  public static Keys keys(String[] names) {
+    byte[][] encoded = new byte[names.length][];
+    for (int i = 0; i < names.length; i++) {
+      byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(names[i]);
+      byte[] key = new byte[quoted.length + 3];
+      key[0] = '"';
+      System.arraycopy(quoted, 0, key, 1, quoted.length);
+      key[key.length - 2] = '"';
+      key[key.length - 1] = ':';
+      encoded[i] = key;
+    }
+    return new Keys(encoded);
+  }
+
   /**
    * Arguments as one JSON object keyed by parameter name, in declaration order. Each value is
    * serialized on its own (a failure in one cannot corrupt the object around it) and the object is
    * assembled from the bytes: no generator is open around another, so Jackson's thread-local
    * buffers are reused instead of allocated per argument.
    */
-  public Captured arguments(String[] names, Object[] values) {
+  public Captured arguments(Keys keys, Object[] values) {
     Scratch out = SCRATCH.get();
     int start = out.size;
     try {
       out.put('{');
+      byte[][] names = keys.encoded;
       for (int i = 0; i < names.length; i++) {
         if (i > 0) {
           out.put(',');
         }
-        out.put('"');
-        out.putAll(JsonStringEncoder.getInstance().quoteAsUTF8(names[i]));
-        out.put('"');
-        out.put(':');
+        out.putAll(names[i]);
         if (!writeValue(out, i < values.length ? values[i] : null, start + maxBytes)) {
           return new Captured(out.copy(start), true);
         }
