@@ -17,14 +17,14 @@ import java.util.concurrent.ExecutionException;
 /**
  * A span being recorded. Created and ended by the calling thread (or, for futures, by whichever
  * thread completes them); once ended it is immutable and handed to the writer thread, which turns
- * it into a stored record. Mutations are guarded by the trace's lock (so ending a span and counting
- * it in its trace is one critical section) and refused after the end, so the writer reads a
+ * it into a stored record. Mutations are guarded by the root span's lock (so ending a span and
+ * counting it in its trace is one critical section) and refused after the end, so the writer reads a
  * stable snapshot.
  */
-final class LiveSpan extends TracedCall implements ActiveSpan {
+sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan {
   private static final int MAX_ERROR_MESSAGE = 4096;
 
-  final LiveTrace trace;
+  final RootSpan root; // this span itself, for a root; its monitor guards the trace's spans
   final TracedCall.Site site; // name, kind, code location, parameter names: shared by every call
   final long spanId;
   final long parentSpanId; // 0 = none
@@ -34,7 +34,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   private final Thread owner;
   private final SpanStack stack;
 
-  // Guarded by the trace's lock until ended; read by the writer thread only after the handoff.
+  // Guarded by the root's lock until ended; read by the writer thread only after the handoff.
   boolean ended;
   private boolean onStack;
   /** This span closes its trace, or updates it by ending late: the writer (re)writes the row. */
@@ -85,36 +85,48 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   }
 
   /**
-   * @param parent the local parent, whose trace this span joins; or null
-   * @param remote without a local parent: a remote parent to continue, or null to start a trace
+   * @param root the trace's root span, or null if this span is that root
+   * @param parentSpanId the parent's span ID (local or remote), or 0
    */
-  LiveSpan(Recorder recorder, TracedCall.Site site, CapturePolicy policy, LiveSpan parent, Traceparent remote, SpanStack stack) {
+  LiveSpan(RootSpan root, TracedCall.Site site, CapturePolicy policy, long spanId, long parentSpanId, long startNanoTime, SpanStack stack) {
+    this.root = root == null ? (RootSpan) this : root;
     this.site = site;
     this.policy = policy;
     this.model = site.model;
     this.provider = site.provider;
-    this.startNanoTime = System.nanoTime();
-    this.spanId = stack.ids.next(Clock.epochNanos(startNanoTime) / 1_000_000);
-    if (parent != null) {
-      this.trace = parent.trace;
-      this.parentSpanId = parent.spanId;
-    } else if (remote != null) {
-      this.trace = new LiveTrace(recorder, remote.traceIdHigh(), remote.traceIdLow(), this);
-      this.parentSpanId = remote.spanId();
-    } else {
-      // A new trace: its ID's high half is this root's (time-ordered) span ID, its low half random.
-      this.trace = new LiveTrace(recorder, spanId, Ids.randomNonZero(), this);
-      this.parentSpanId = 0;
-    }
+    this.startNanoTime = startNanoTime;
+    this.spanId = spanId;
+    this.parentSpanId = parentSpanId;
     this.owner = Thread.currentThread();
     this.threadName = owner.getName();
     this.stack = stack;
-    stack.push(this);
-    this.onStack = true;
+  }
+
+  /**
+   * Starts a span on the calling thread and makes it the thread's current span.
+   *
+   * @param parent the local parent, whose trace this span joins; or null
+   * @param remote without a local parent: a remote parent to continue, or null to start a trace
+   */
+  static LiveSpan start(Recorder recorder, TracedCall.Site site, CapturePolicy policy, LiveSpan parent, Traceparent remote, SpanStack stack) {
+    long start = System.nanoTime();
+    long id = stack.ids.next(Clock.epochNanos(start) / 1_000_000);
+    LiveSpan span;
+    if (parent != null) {
+      span = new LiveSpan(parent.root, site, policy, id, parent.spanId, start, stack);
+    } else if (remote != null) {
+      span = new RootSpan(recorder, remote.traceIdHigh(), remote.traceIdLow(), site, policy, id, remote.spanId(), start, stack);
+    } else {
+      // A new trace: its ID's high half is this root's (time-ordered) span ID, its low half random.
+      span = new RootSpan(recorder, id, Ids.randomNonZero(), site, policy, id, 0, start, stack);
+    }
+    stack.push(span);
+    span.onStack = true;
+    return span;
   }
 
   Recorder recorder() {
-    return trace.recorder;
+    return root.recorder;
   }
 
   long startEpochNanos() {
@@ -147,7 +159,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     }
     Captured captured = recorder().captureArguments(site.parameterKeys(), arguments, callingStack());
     if (captured != null) {
-      synchronized (trace) {
+      synchronized (root) {
         if (!ended) {
           input = captured;
         }
@@ -159,7 +171,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   void input(String[] labels, Object[] values) {
     Captured captured = recorder().captureArguments(ContentCapture.keys(labels), values, callingStack());
     if (captured != null) {
-      synchronized (trace) {
+      synchronized (root) {
         input = captured;
       }
     }
@@ -172,7 +184,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
         long in = usage.inputTokens();
         long out = usage.outputTokens();
         String responseModel = usage.responseModel();
-        synchronized (trace) {
+        synchronized (root) {
           if (!ended && inputTokens() < 0) {
             tokens(in, out);
           }
@@ -198,7 +210,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   private void captureOutput(Object value) {
     Captured captured = resultCapture(value);
     if (captured != null) {
-      synchronized (trace) {
+      synchronized (root) {
         if (!ended) {
           output = captured;
         }
@@ -314,7 +326,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   public ActiveSpan error(Throwable error) {
     if (error != null) {
       String[] described = describe(error);
-      synchronized (trace) {
+      synchronized (root) {
         if (!ended) {
           errorType = described[0];
           errorMessage = described[1];
@@ -334,7 +346,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   @Override
   public CurrentSpan attribute(String key, Object value) {
     if (key != null && value != null) {
-      synchronized (trace) {
+      synchronized (root) {
         if (!ended) {
           if (attributes == null) {
             attributes = new LinkedHashMap<>();
@@ -349,7 +361,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   @Override
   public CurrentSpan tokens(long inputTokens, long outputTokens) {
     if (inputTokens >= 0 && outputTokens >= 0) {
-      synchronized (trace) {
+      synchronized (root) {
         if (!ended) {
           Usage u = usage();
           u.inputTokens = inputTokens;
@@ -363,7 +375,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   @Override
   public CurrentSpan model(String model) {
     if (model != null && !model.isBlank()) {
-      synchronized (trace) {
+      synchronized (root) {
         if (!ended) {
           this.model = model;
         }
@@ -375,7 +387,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   @Override
   public CurrentSpan provider(String provider) {
     if (provider != null && !provider.isBlank()) {
-      synchronized (trace) {
+      synchronized (root) {
         if (!ended) {
           this.provider = provider;
         }
@@ -387,7 +399,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   @Override
   public CurrentSpan cost(double usd) {
     if (usd >= 0 && Double.isFinite(usd)) {
-      synchronized (trace) {
+      synchronized (root) {
         if (!ended) {
           usage().costUsd = usd;
         }
@@ -401,7 +413,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
     if (name != null) {
       Map<String, Object> copy = attributes == null || attributes.isEmpty() ? Map.of() : new LinkedHashMap<>(attributes);
       Event event = new Event(Clock.epochNanos(System.nanoTime()), name, copy);
-      synchronized (trace) {
+      synchronized (root) {
         if (!ended) {
           if (events == null) {
             events = new ArrayList<>(4);
@@ -420,7 +432,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
 
   @Override
   public String traceId() {
-    return Ids.hex(trace.idHigh, trace.idLow);
+    return Ids.hex(root.traceIdHigh, root.traceIdLow);
   }
 
   @Override
@@ -429,7 +441,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
   }
 
   Traceparent traceparent() {
-    return new Traceparent(trace.idHigh, trace.idLow, spanId, true);
+    return new Traceparent(root.traceIdHigh, root.traceIdLow, spanId, true);
   }
 
   // ---- lifecycle ----
@@ -463,7 +475,7 @@ final class LiveSpan extends TracedCall implements ActiveSpan {
 
   private void finish(Throwable error, Captured output) {
     long now = System.nanoTime();
-    trace.recorder.ended(this, now, error == null ? null : describe(error), output);
+    root.recorder.ended(this, now, error == null ? null : describe(error), output);
   }
 
   /** The error's type and (capped) message, read outside any lock: getMessage is user code. */

@@ -83,7 +83,7 @@ final class Recorder {
       if (stack.capturing) {
         return NoopSpan.INSTANCE; // called by a getter while we serialize another call's arguments
       }
-      return new LiveSpan(this, site, policy(site.capture), stack.top(), null, stack);
+      return LiveSpan.start(this, site, policy(site.capture), stack.top(), null, stack);
     } catch (Throwable t) {
       internalError("begin", t);
       return NoopSpan.INSTANCE;
@@ -100,7 +100,7 @@ final class Recorder {
       Traceparent remote = b.parent == null ? null : Traceparent.parse(b.parent).orElse(null);
       // A valid remote parent wins; otherwise the current span, or a new trace.
       TracedCall.Site site = TracedCall.Site.imperative(b.codeNamespace, b.name, b.kind, b.capture, b.model, b.provider);
-      LiveSpan span = new LiveSpan(this, site, policy(b.capture), remote != null ? null : stack.top(), remote, stack);
+      LiveSpan span = LiveSpan.start(this, site, policy(b.capture), remote != null ? null : stack.top(), remote, stack);
       b.attributes.forEach(span::attribute);
       if (!b.inputLabels.isEmpty() && span.capturesContent()) {
         span.input(b.inputLabels.toArray(String[]::new), b.inputValues.toArray());
@@ -155,7 +155,7 @@ final class Recorder {
   /** A span ended (on whatever thread ended it). */
   void ended(LiveSpan span, long endNanoTime, String[] error, Captured output) {
     try {
-      int out = span.trace.end(span, endNanoTime, error, output, offer);
+      int out = span.root.end(span, endNanoTime, error, output, offer);
       if (out > 0) {
         sampledOut.add(out);
       }

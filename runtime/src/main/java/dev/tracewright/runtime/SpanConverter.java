@@ -33,19 +33,18 @@ final class SpanConverter {
       spans.add(toRecord(span, blobs));
       addEvents(span, events);
       if (span.writesTrace) {
-        traces.add(traceRecord(span.trace, span.trace.totals()));
+        traces.add(traceRecord(span.root, span.root.totals()));
       }
     }
     return new WriteBatch(spans, events, traces, blobs);
   }
 
   /** The {@code traces} row: built here, on the writer thread, from totals the span carried. */
-  private static TraceRecord traceRecord(LiveTrace trace, LiveTrace.Totals t) {
-    LiveSpan r = trace.root();
+  private static TraceRecord traceRecord(RootSpan r, RootSpan.Totals t) {
     return new TraceRecord(
-        Ids.hex(trace.idHigh, trace.idLow),
+        Ids.hex(r.traceIdHigh, r.traceIdLow),
         r.site.name,
-        trace.recorder.config.serviceName(),
+        r.recorder.config.serviceName(),
         Clock.instant(r.startEpochNanos()),
         Clock.instant(r.startEpochNanos() + r.durationNanos()),
         r.durationNanos(),
@@ -70,7 +69,7 @@ final class SpanConverter {
     }
     return new SpanRecord(
         Ids.hex(s.spanId),
-        Ids.hex(s.trace.idHigh, s.trace.idLow),
+        Ids.hex(s.root.traceIdHigh, s.root.traceIdLow),
         s.parentSpanId == 0 ? null : Ids.hex(s.parentSpanId),
         s.site.name,
         s.site.kind,

@@ -172,4 +172,63 @@ class RecordingCoreTest {
     assertThrows(NullPointerException.class, () -> TraceConfig.builder().store(null));
     assertThrows(IllegalArgumentException.class, () -> Sampler.ratio(1.5));
   }
+
+  @Test
+  void aTraceOfOneSpanCountsItsRootAlone() {
+    Tracewright.init(TraceConfig.builder().store(store).build());
+
+    TracedCall llm = LLM.begin();
+    Tracewright.current().tokens(1000, 100);
+    llm.threw(new IllegalStateException("rate limited"));
+
+    SpanRecord ask = recorded().span("ask");
+    TraceRecord trace = store.trace(ask.traceId()).orElseThrow();
+    assertEquals(ask.spanId(), trace.rootSpanId());
+    assertEquals(1, trace.spanCount());
+    assertEquals(1, trace.errorCount());
+    assertEquals("ERROR", trace.status());
+    assertEquals(1000, trace.inputTokens());
+    assertEquals(100, trace.outputTokens());
+    assertEquals(ask.costUsd(), trace.costUsd(), 1e-12);
+  }
+
+  @Test
+  void aSpanEndingAfterItsRootUpdatesTheTraceRow() throws Exception {
+    Tracewright.init(TraceConfig.builder().store(store).build());
+
+    TracedCall root = AGENT.begin();
+    TracedCall llm = LLM.begin();
+    Tracewright.current().tokens(10, 20);
+    root.returned("answered before the model call finished");
+    TraceRecord closed = recorded().trace(store.span("run").traceId()).orElseThrow();
+    assertEquals(1, closed.spanCount(), "the root closed the trace");
+    assertEquals(0, closed.inputTokens());
+
+    Thread late = new Thread(() -> llm.returned("late"));
+    late.start();
+    late.join();
+
+    TraceRecord trace = recorded().trace(store.span("run").traceId()).orElseThrow();
+    assertEquals(2, trace.spanCount(), "root and late span");
+    assertEquals(10, trace.inputTokens());
+    assertEquals(20, trace.outputTokens());
+    assertEquals(store.span("run").spanId(), store.span("ask").parentSpanId());
+  }
+
+  @Test
+  void aSampledTraceTooBigToHoldIsKeptAndStreamed() {
+    Tracewright.init(TraceConfig.builder().store(store).sampler(Sampler.ratio(0.0).keepErrors(false)).queueCapacity(32_768).build());
+
+    TracedCall root = AGENT.begin();
+    int children = TraceState.MAX_BUFFERED_SPANS + 5;
+    for (int i = 0; i < children; i++) {
+      LLM.begin().returned("x");
+    }
+    root.returned("done");
+
+    assertEquals(children + 1, recorded().spans().size(), "decided early (kept) instead of held without bound");
+    TraceRecord trace = store.trace(store.span("run").traceId()).orElseThrow();
+    assertEquals(children + 1, trace.spanCount());
+    assertEquals(0, Tracewright.stats().sampledOut());
+  }
 }
