@@ -9,8 +9,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.TypeElement;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
@@ -33,11 +39,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * Issue 8 bar 4: javac on 200 annotated classes (each with a constructor, an @Agent method calling
  * two @Tool methods, an @LlmCall, generics and a checked exception) without and with the processor.
  * "With" includes compiling the 200 generated wrappers: what a user's build pays. Two corpora (see
- * {@link #corpus}), and the floor of any wrapper-per-class design for each.
+ * {@link #corpus}); for each, the parts of the difference and the floor of any wrapper-per-class
+ * design.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 8)
+@Warmup(iterations = 20)
 @Measurement(iterations = 10)
 @Fork(1)
 @State(Scope.Benchmark)
@@ -49,6 +56,7 @@ public class CompileBenchmark {
   private Path out;
   private List<Path> files;
   private List<Path> overrides;
+  private List<Path> withWrappers;
 
   /**
    * {@code traced-only}: every method of every class is traced and its body is a line or two, the
@@ -72,6 +80,16 @@ public class CompileBenchmark {
       Path override = sources.resolve("com/acme/gen/Agent" + i + "Override.java");
       Files.writeString(override, DELEGATING_OVERRIDES.formatted(i), StandardCharsets.UTF_8);
       overrides.add(override);
+    }
+    Path generated = Files.createDirectories(sources.resolve("generated"));
+    out = generated;
+    compile(new TracedProcessor(), files, "-proc:only");
+    withWrappers = new ArrayList<>(files);
+    try (Stream<Path> all = Files.walk(generated)) {
+      all.filter(p -> p.toString().endsWith("Traced.java")).forEach(withWrappers::add);
+    }
+    if (withWrappers.size() != 2 * CLASSES) {
+      throw new IllegalStateException("expected a wrapper per class, got " + (withWrappers.size() - CLASSES));
     }
   }
 
@@ -281,17 +299,19 @@ public class CompileBenchmark {
     }
   }
 
-  private boolean compile(boolean withProcessor, List<Path> sourceFiles) {
+  /** javac on {@code sourceFiles}; with {@code processor} null, annotation processing is off. */
+  private boolean compile(Processor processor, List<Path> sourceFiles, String... extraOptions) {
     try (StandardJavaFileManager fm = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
       Iterable<? extends JavaFileObject> units = fm.getJavaFileObjectsFromPaths(sourceFiles);
       List<String> options = new ArrayList<>(List.of(
           "--release", "17", "-d", out.toString(), "-s", out.toString(), "-cp", System.getProperty("java.class.path")));
-      if (!withProcessor) {
+      if (processor == null) {
         options.add("-proc:none");
       }
+      options.addAll(List.of(extraOptions));
       JavaCompiler.CompilationTask task = javac.getTask(null, fm, null, options, null, units);
-      if (withProcessor) {
-        task.setProcessors(List.of(new TracedProcessor()));
+      if (processor != null) {
+        task.setProcessors(List.of(processor));
       }
       if (!task.call()) {
         throw new IllegalStateException("the corpus did not compile");
@@ -304,12 +324,26 @@ public class CompileBenchmark {
 
   @Benchmark
   public boolean withoutProcessor() {
-    return compile(false, files);
+    return compile(null, files);
   }
 
   @Benchmark
   public boolean withProcessor() {
-    return compile(true, files);
+    return compile(new TracedProcessor(), files);
+  }
+
+  // The parts of withProcessor - withoutProcessor, each measured on its own:
+
+  /** A processor that claims our annotations and generates nothing: javac's processing rounds. */
+  @Benchmark
+  public boolean noOpProcessor() {
+    return compile(new NoOpProcessor(), files);
+  }
+
+  /** The sources plus the wrappers the processor generated (written once, up front), no processor. */
+  @Benchmark
+  public boolean pregeneratedWrappers() {
+    return compile(null, withWrappers);
   }
 
   /** The sources plus hand-written delegating overrides, no processor: the floor of the design. */
@@ -317,6 +351,23 @@ public class CompileBenchmark {
   public boolean delegatingOverridesOnly() {
     List<Path> all = new ArrayList<>(files);
     all.addAll(overrides);
-    return compile(false, all);
+    return compile(null, all);
+  }
+
+  static final class NoOpProcessor extends AbstractProcessor {
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+      return new TracedProcessor().getSupportedAnnotationTypes();
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+      return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+      return true;
+    }
   }
 }
