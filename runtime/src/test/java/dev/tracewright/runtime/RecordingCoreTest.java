@@ -13,8 +13,13 @@ import dev.tracewright.runtime.store.EventRecord;
 import dev.tracewright.runtime.store.InMemoryStore;
 import dev.tracewright.runtime.store.SpanRecord;
 import dev.tracewright.runtime.store.TraceRecord;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -230,5 +235,46 @@ class RecordingCoreTest {
     TraceRecord trace = store.trace(store.span("run").traceId()).orElseThrow();
     assertEquals(children + 1, trace.spanCount());
     assertEquals(0, Tracewright.stats().sampledOut());
+  }
+
+  @Test
+  void childrenEndingOnManyThreadsWhileTheirRootEndsAreAllCounted() throws Exception {
+    Tracewright.init(TraceConfig.builder().store(store).queueCapacity(16_384).build());
+    int threads = 8;
+    int perThread = 500;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    TracedCall root = AGENT.begin();
+    for (int t = 0; t < threads; t++) {
+      done.add(pool.submit(Tracewright.wrap(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        for (int i = 0; i < perThread; i++) {
+          TracedCall llm = LLM.begin();
+          Tracewright.current().tokens(1, 2);
+          llm.returned("x");
+        }
+      })));
+    }
+    go.countDown();
+    root.returned("ends while its children are still being recorded");
+    for (Future<?> f : done) {
+      f.get();
+    }
+    pool.shutdown();
+
+    int expected = threads * perThread + 1;
+    assertEquals(expected, recorded().spans().size());
+    String traceId = store.span("run").traceId();
+    assertTrue(store.spans().stream().allMatch(s -> s.traceId().equals(traceId)));
+    TraceRecord trace = store.trace(traceId).orElseThrow();
+    assertEquals(expected, trace.spanCount(), "the last row written counts every span, whichever ended last");
+    assertEquals(threads * perThread, trace.inputTokens());
+    assertEquals(2L * threads * perThread, trace.outputTokens());
+    assertEquals(0, Tracewright.stats().internalErrors());
   }
 }
