@@ -13,6 +13,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -69,18 +70,45 @@ public class CallOverheadBenchmark {
     otel.close();
   }
 
+  /**
+   * What the benchmark thread itself allocates per call, printed after each iteration: {@code -prof
+   * gc} counts every thread, including the writer inserting into H2 (~16 KB of garbage per row).
+   */
+  @State(Scope.Thread)
+  public static class CallingThread {
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long calls;
+    private long startBytes;
+
+    @Setup(Level.Iteration)
+    public void start() {
+      calls = 0;
+      startBytes = THREADS.getCurrentThreadAllocatedBytes();
+    }
+
+    @TearDown(Level.Iteration)
+    public void report() {
+      long bytes = THREADS.getCurrentThreadAllocatedBytes() - startBytes;
+      System.out.printf("  calling thread: %.1f B/call over %,d calls%n", (double) bytes / Math.max(1, calls), calls);
+    }
+  }
+
   @Benchmark
-  public long untraced() {
+  public long untraced(CallingThread thread) {
+    thread.calls++;
     return plain.add(a, b);
   }
 
   @Benchmark
-  public long traced() {
+  public long traced(CallingThread thread) {
+    thread.calls++;
     return traced.add(a, b);
   }
 
   @Benchmark
-  public long openTelemetrySpan() {
+  public long openTelemetrySpan(CallingThread thread) {
+    thread.calls++;
     Span span = tracer.spanBuilder("add").startSpan();
     span.setAttribute(MODEL, "gpt-4o");
     span.setAttribute(TOKENS, 1200L);
