@@ -14,29 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Ids {
   private static final int COUNTER_BITS = 22;
-  private static final AtomicLong LAST = new AtomicLong();
-
-  private Ids() {}
-
   /** IDs a thread takes per visit to the shared counter. */
   static final int RESERVATION = 32;
 
-  /** Next time-ordered 64-bit ID; strictly increasing within this process. */
-  public static long next() {
-    return next(System.currentTimeMillis());
-  }
+  private static final AtomicLong LAST = new AtomicLong();
 
-  /** As {@link #next()}, for a caller that already knows the time (saves a clock read per span). */
-  public static long next(long epochMillis) {
-    long floor = epochMillis << COUNTER_BITS;
-    while (true) {
-      long last = LAST.get();
-      long candidate = last >= floor ? last + 1 : floor | ThreadLocalRandom.current().nextLong(1 << (COUNTER_BITS - 1));
-      if (LAST.compareAndSet(last, candidate)) {
-        return candidate;
-      }
-    }
-  }
+  private Ids() {}
 
   /**
    * A run of IDs reserved by one thread (not thread-safe: keep one per thread), so most spans take
