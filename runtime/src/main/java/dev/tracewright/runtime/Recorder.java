@@ -45,6 +45,7 @@ final class Recorder {
     TraceStore store = config.store();
     SpanConverter converter = new SpanConverter(new ContentProcessor(config.redactor(), config.previewChars()));
     this.exports = config.exporters().isEmpty() ? null : new ExportPipeline(config.exporters(), 256);
+    Retention retention = config.retention() == null ? null : new Retention(config.retention(), store);
     this.writer =
         new AsyncWriter<>(
             "tracewright-writer",
@@ -58,6 +59,9 @@ final class Recorder {
                 store.write(batch);
                 if (exports != null) {
                   exports.offer(exportBatch(batch));
+                }
+                if (retention != null) {
+                  retention.afterWrite();
                 }
               }
 

@@ -29,14 +29,28 @@ final class SpanConverter {
     List<EventRecord> events = new ArrayList<>();
     List<TraceRecord> traces = new ArrayList<>();
     List<BlobRecord> blobs = new ArrayList<>();
+    List<TraceRecord> started = new ArrayList<>();
+    for (LiveSpan span : ended) {
+      if (span.writesTrace) {
+        span.root.announced = true; // its row is in this batch: no INCOMPLETE row first
+      }
+    }
     for (LiveSpan span : ended) {
       spans.add(toRecord(span, blobs));
       addEvents(span, events);
       if (span.writesTrace) {
         traces.add(traceRecord(span.root, span.root.totals()));
+      } else if (!span.root.announced) {
+        span.root.announced = true;
+        started.add(startedTrace(span.root));
       }
     }
-    return new WriteBatch(spans, events, traces, blobs);
+    return new WriteBatch(spans, events, traces, blobs, started);
+  }
+
+  private static TraceRecord startedTrace(RootSpan r) {
+    return TraceRecord.incomplete(
+        Ids.hex(r.traceIdHigh, r.traceIdLow), r.site.name, r.recorder.config.serviceName(), Clock.instant(r.startEpochNanos()), Ids.hex(r.spanId));
   }
 
   /** The {@code traces} row: built here, on the writer thread, from totals the span carried. */

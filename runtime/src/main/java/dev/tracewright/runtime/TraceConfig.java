@@ -32,6 +32,7 @@ public final class TraceConfig {
   private final int previewChars;
   private final Duration shutdownTimeout;
   private final List<SpanExporter> exporters;
+  private final Duration retention;
 
   private TraceConfig(Builder b) {
     this.store = b.store;
@@ -48,6 +49,7 @@ public final class TraceConfig {
     this.previewChars = b.previewChars;
     this.shutdownTimeout = b.shutdownTimeout;
     this.exporters = List.copyOf(b.exporters);
+    this.retention = b.retention;
   }
 
   public static Builder builder() {
@@ -110,6 +112,11 @@ public final class TraceConfig {
     return exporters;
   }
 
+  /** How long traces are kept, or null to keep them until pruned by hand. */
+  public Duration retention() {
+    return retention;
+  }
+
   public static final class Builder {
     private TraceStore store;
     private CapturePolicy capturePolicy = CapturePolicy.FULL_LOCAL;
@@ -127,8 +134,23 @@ public final class TraceConfig {
     private int previewChars = 512;
     private Duration shutdownTimeout = Duration.ofSeconds(5);
     private final List<SpanExporter> exporters = new ArrayList<>();
+    private Duration retention;
 
     private Builder() {}
+
+    /**
+     * Deletes whole traces older than {@code maxAge} (spans, events, blobs nothing else uses), on the
+     * writer thread, a few hundred traces per transaction, at most once a minute unless behind.
+     * Default: keep everything (prune by hand with {@code tracewright prune --older-than 30d}).
+     */
+    public Builder retention(Duration maxAge) {
+      Objects.requireNonNull(maxAge, "maxAge");
+      if (maxAge.isNegative() || maxAge.isZero()) {
+        throw new IllegalArgumentException("retention must be positive: " + maxAge);
+      }
+      this.retention = maxAge;
+      return this;
+    }
 
     /**
      * Sends stored spans on, off the application thread: {@code OtlpHttpExporter},

@@ -1,8 +1,8 @@
 package dev.tracewright.sample;
 
 import dev.tracewright.runtime.Tracewright;
-import dev.tracewright.runtime.cli.TraceDb;
-import dev.tracewright.runtime.cli.TraceRenderer;
+import dev.tracewright.cli.TraceDb;
+import dev.tracewright.cli.TraceRenderer;
 import dev.tracewright.runtime.store.H2Store;
 import dev.tracewright.runtime.store.TraceRecord;
 import java.io.PrintStream;
@@ -89,9 +89,9 @@ public final class SampleAgent {
     out.println();
     out.println("Look further:");
     String dbFlag = db.equals(H2Store.DEFAULT_PATH) ? "" : " --db " + db;
-    out.println("  java -jar runtime/target/tracewright.jar list" + dbFlag);
-    out.println("  java -jar runtime/target/tracewright.jar stats" + dbFlag);
-    out.println("  java -jar runtime/target/tracewright.jar console" + dbFlag + "    # H2 web console, 127.0.0.1 only");
+    out.println("  java -jar cli/target/tracewright.jar list" + dbFlag);
+    out.println("  java -jar cli/target/tracewright.jar stats" + dbFlag);
+    out.println("  java -jar cli/target/tracewright.jar console" + dbFlag + "    # H2 web console, 127.0.0.1 only");
     return modelFailures;
   }
 

@@ -63,6 +63,7 @@ public final class H2Store implements TraceStore {
   private PreparedStatement insertSpan;
   private PreparedStatement insertEvent;
   private PreparedStatement mergeTrace;
+  private PreparedStatement insertStartedTrace;
   private PreparedStatement mergeBlob;
 
   private H2Store(String url, String user, String password, Path file) {
@@ -170,8 +171,16 @@ public final class H2Store implements TraceStore {
         insertEvent.addBatch();
       }
       insertEvent.executeBatch();
+      for (TraceRecord t : batch.startedTraces()) {
+        bindTrace(insertStartedTrace, t);
+        insertStartedTrace.setString(14, t.traceId());
+        insertStartedTrace.addBatch();
+      }
+      if (!batch.startedTraces().isEmpty()) {
+        insertStartedTrace.executeBatch();
+      }
       for (TraceRecord t : batch.traces()) {
-        bindTrace(t);
+        bindTrace(mergeTrace, t);
         mergeTrace.addBatch();
       }
       mergeTrace.executeBatch();
@@ -226,14 +235,18 @@ public final class H2Store implements TraceStore {
     p.setString(25, s.capturePolicy() == null ? null : s.capturePolicy().name());
   }
 
-  private void bindTrace(TraceRecord t) throws SQLException {
-    PreparedStatement p = mergeTrace;
+  private static void bindTrace(PreparedStatement p, TraceRecord t) throws SQLException {
     p.setString(1, t.traceId());
     p.setString(2, t.name());
     p.setString(3, t.serviceName());
     p.setObject(4, time(t.startTime()));
-    p.setObject(5, time(t.endTime()));
-    p.setDouble(6, t.durationMs());
+    if (t.endTime() == null) {
+      p.setNull(5, Types.TIMESTAMP_WITH_TIMEZONE);
+      p.setNull(6, Types.DOUBLE);
+    } else {
+      p.setObject(5, time(t.endTime()));
+      p.setDouble(6, t.durationMs());
+    }
     p.setString(7, t.status());
     p.setString(8, t.rootSpanId());
     p.setInt(9, t.spanCount());
@@ -271,6 +284,17 @@ public final class H2Store implements TraceStore {
       return json.writeValueAsString(attributes);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("attributes are strings, numbers and booleans", e);
+    }
+  }
+
+  @Override
+  public TracePruner.Removed prune(Instant cutoff, int maxTraces) throws SQLException {
+    Connection c = connection();
+    try {
+      return new TracePruner(c).pruneBatch(cutoff, maxTraces);
+    } catch (SQLException | RuntimeException e) {
+      abandon(c);
+      throw e;
     }
   }
 
@@ -325,6 +349,12 @@ public final class H2Store implements TraceStore {
               "MERGE INTO traces (trace_id, name, service_name, start_time, end_time, duration_ms, status,"
                   + " root_span_id, span_count, error_count, input_tokens, output_tokens, cost_usd)"
                   + " KEY (trace_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      // Only if the trace has no row yet: its final row, possibly from another process, wins.
+      insertStartedTrace =
+          c.prepareStatement(
+              "INSERT INTO traces (trace_id, name, service_name, start_time, end_time, duration_ms, status,"
+                  + " root_span_id, span_count, error_count, input_tokens, output_tokens, cost_usd)"
+                  + " SELECT ?,?,?,?,?,?,?,?,?,?,?,?,? WHERE NOT EXISTS (SELECT 1 FROM traces WHERE trace_id = ?)");
       mergeBlob = c.prepareStatement("MERGE INTO blobs (hash, size_bytes, media_type, content) KEY (hash) VALUES (?,?,?,?)");
     } catch (SQLException | RuntimeException e) {
       c.close();

@@ -1,6 +1,7 @@
 package dev.tracewright.runtime.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -84,9 +85,29 @@ public final class Schema {
           new Migration(
               2,
               "spans.capture_policy, so exports know what content may leave",
-              List.of("ALTER TABLE spans ADD COLUMN capture_policy CHARACTER VARYING(32)")));
+              List.of("ALTER TABLE spans ADD COLUMN capture_policy CHARACTER VARYING(32)")),
+          new Migration(
+              3,
+              "a traces row from a trace's first written span (status INCOMPLETE until its root ends)",
+              List.of(
+                  "ALTER TABLE traces ALTER COLUMN status SET DATA TYPE CHARACTER VARYING(16)",
+                  "ALTER TABLE traces ALTER COLUMN end_time SET NULL",
+                  "ALTER TABLE traces ALTER COLUMN duration_ms SET NULL",
+                  "ALTER TABLE traces ALTER COLUMN root_span_id SET NULL",
+                  // Traces recorded before this version whose root never ended: one scan, once, on upgrade.
+                  """
+                  INSERT INTO traces (trace_id, name, start_time, status, span_count, error_count, input_tokens, output_tokens)
+                  SELECT s.trace_id,
+                         (SELECT f.name FROM spans f WHERE f.trace_id = s.trace_id ORDER BY f.start_time, f.span_id LIMIT 1),
+                         MIN(s.start_time), 'INCOMPLETE', 0, 0, 0, 0
+                  FROM spans s WHERE NOT EXISTS (SELECT 1 FROM traces t WHERE t.trace_id = s.trace_id)
+                  GROUP BY s.trace_id""")));
 
-  /** Indexes for the console's common questions: a trace's spans, children, names, time, errors. */
+  /**
+   * Every read of the CLI, the UI and the console's views walks one of these and touches only the
+   * rows it returns: a trace's spans, children, spans by name, model, status and time, traces by
+   * time, name and status, and the spans that still reference a blob (so pruning can free it).
+   */
   static final List<String> INDEXES =
       List.of(
           "CREATE INDEX IF NOT EXISTS spans_by_trace ON spans(trace_id, start_time)",
@@ -94,7 +115,12 @@ public final class Schema {
           "CREATE INDEX IF NOT EXISTS spans_by_name ON spans(name, start_time)",
           "CREATE INDEX IF NOT EXISTS spans_by_time ON spans(start_time)",
           "CREATE INDEX IF NOT EXISTS spans_by_status ON spans(status, start_time)",
-          "CREATE INDEX IF NOT EXISTS traces_by_time ON traces(start_time)");
+          "CREATE INDEX IF NOT EXISTS spans_by_model ON spans(model, start_time)",
+          "CREATE INDEX IF NOT EXISTS spans_by_input_ref ON spans(input_ref)",
+          "CREATE INDEX IF NOT EXISTS spans_by_output_ref ON spans(output_ref)",
+          "CREATE INDEX IF NOT EXISTS traces_by_time ON traces(start_time)",
+          "CREATE INDEX IF NOT EXISTS traces_by_name ON traces(name, start_time)",
+          "CREATE INDEX IF NOT EXISTS traces_by_status ON traces(status, start_time)");
 
   static final List<String> VIEWS =
       List.of(
@@ -180,7 +206,11 @@ public final class Schema {
           for (String sql : m.statements()) {
             st.execute(sql);
           }
-          st.execute("INSERT INTO schema_version(version, description) VALUES (" + m.version() + ", '" + m.description() + "')");
+          try (PreparedStatement record = connection.prepareStatement("INSERT INTO schema_version(version, description) VALUES (?, ?)")) {
+            record.setInt(1, m.version());
+            record.setString(2, m.description());
+            record.executeUpdate();
+          }
         }
       }
       for (String sql : INDEXES) {

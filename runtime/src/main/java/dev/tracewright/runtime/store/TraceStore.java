@@ -9,6 +9,14 @@ public interface TraceStore extends AutoCloseable {
   /** Persists one batch atomically: all of it or none of it. */
   void write(WriteBatch batch) throws Exception;
 
+  /**
+   * Deletes up to {@code maxTraces} whole traces that started before {@code cutoff} (retention), in
+   * one transaction; returns what went. Stores that keep nothing for long delete nothing.
+   */
+  default TracePruner.Removed prune(java.time.Instant cutoff, int maxTraces) throws Exception {
+    return TracePruner.Removed.NONE;
+  }
+
   /** Makes everything written so far durable (survives kill -9 of this JVM). */
   default void sync() throws Exception {}
 

@@ -13,7 +13,6 @@ import dev.tracewright.runtime.ActiveSpan;
 import dev.tracewright.runtime.TraceConfig;
 import dev.tracewright.runtime.TracedCall;
 import dev.tracewright.runtime.Tracewright;
-import dev.tracewright.runtime.cli.TracewrightCli;
 import dev.tracewright.runtime.store.H2Store;
 import dev.tracewright.runtime.store.InMemoryStore;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -43,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every export is parsed with the official opentelemetry-proto classes; a local receiver plays the collector. */
 @Timeout(120)
-class ExportTest {
+public class ExportTest {
   static final String KEY = "sk-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3iJk6lMn9o";
   static final TracedCall.Site AGENT = TracedCall.site(ExportTest.class, "research", SpanKind.AGENT, "research").parameters("question");
   static final TracedCall.Site CHAT = TracedCall.site(ExportTest.class, "chat", SpanKind.LLM, "chat")
@@ -62,7 +61,7 @@ class ExportTest {
   }
 
   /** An agent run: FULL_LOCAL root and retrieval; FULL_EXPORTABLE tool and LLM call; one event; one error. */
-  static void recordRun() {
+  public static void recordRun() {
     TracedCall root = AGENT.begin();
     root.input("private question from alice@example.com");
     TracedCall search = SEARCH.begin();
@@ -268,47 +267,6 @@ class ExportTest {
     assertEquals("\"blue\"", byName.get("chat").get("output").asText());
     assertFalse(byName.get("research").has("input"), "FULL_LOCAL content stays home");
     assertEquals("cache_miss", byName.get("search").get("events").get(0).get("name").asText());
-  }
-
-  @Test
-  void cliExportsOtlpAndJsonlFromTheDatabase() throws Exception {
-    Path db = dir.resolve("traces");
-    Tracewright.init(TraceConfig.builder().store(H2Store.file(db)).serviceName("from-db").build());
-    recordRun();
-    assertTrue(Tracewright.shutdown(Duration.ofSeconds(30)));
-
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = TracewrightCli.run(new String[] {"export", "--format", "otlp", "--db", db.toString()},
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
-    ExportTraceServiceRequest request = OtlpParsing.parse(out.toString(StandardCharsets.UTF_8));
-    assertEquals(1, request.getResourceSpansCount());
-    assertEquals("from-db", OtlpParsing.attributes(request.getResourceSpans(0).getResource().getAttributesList()).get("service.name"));
-    List<Span> spans = request.getResourceSpans(0).getScopeSpans(0).getSpansList();
-    assertEquals(4, spans.size());
-    Span chat = spans.stream().filter(s -> s.getName().equals("chat gpt-4o")).findFirst().orElseThrow();
-    assertEquals("{\"prompt\":\"summarize\"}", OtlpParsing.attributes(chat.getAttributesList()).get("input.value"),
-        "the stored capture policy decides, also when exporting from the database");
-    assertFalse(out.toString(StandardCharsets.UTF_8).contains("private question"));
-
-    Path file = dir.resolve("spans.jsonl");
-    exit = TracewrightCli.run(new String[] {"export", "--format", "jsonl", "-o", file.toString(), "--since", "1h", "--db", db.toString()},
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertEquals(0, exit);
-    assertEquals(4, Files.readAllLines(file).size());
-
-    ByteArrayOutputStream badErr = new ByteArrayOutputStream();
-    exit = TracewrightCli.run(new String[] {"export", "--format", "zipkin", "--db", db.toString()},
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(badErr, true, StandardCharsets.UTF_8));
-    assertEquals(2, exit);
-    assertTrue(badErr.toString(StandardCharsets.UTF_8).contains("Invalid value for option '--format'"), badErr.toString(StandardCharsets.UTF_8));
-    badErr.reset();
-    exit = TracewrightCli.run(new String[] {"export", "--format", "otlp", "-o", dir.resolve("missing/dir/x.json").toString(), "--db", db.toString()},
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(badErr, true, StandardCharsets.UTF_8));
-    assertEquals(2, exit);
-    assertEquals(1, badErr.toString(StandardCharsets.UTF_8).lines().count(), badErr.toString(StandardCharsets.UTF_8));
-    assertFalse(Files.exists(dir.resolve("missing")));
   }
 
   @Test

@@ -17,12 +17,12 @@ import java.util.Map;
  * Parses OTLP JSON with the official protobuf classes. OTLP JSON writes trace and span IDs as hex,
  * unlike protobuf's base64 for bytes, so the IDs are converted first (after checking they are hex).
  */
-final class OtlpParsing {
+public final class OtlpParsing {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private OtlpParsing() {}
 
-  static ExportTraceServiceRequest parse(String otlpJson) throws Exception {
+  public static ExportTraceServiceRequest parse(String otlpJson) throws Exception {
     JsonNode root = JSON.readTree(otlpJson);
     for (JsonNode rs : root.path("resourceSpans")) {
       for (JsonNode ss : rs.path("scopeSpans")) {
@@ -54,7 +54,7 @@ final class OtlpParsing {
     return HexFormat.of().formatHex(bytes.toByteArray());
   }
 
-  static Map<String, Object> attributes(List<KeyValue> keyValues) {
+  public static Map<String, Object> attributes(List<KeyValue> keyValues) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (KeyValue kv : keyValues) {
       AnyValue v = kv.getValue();

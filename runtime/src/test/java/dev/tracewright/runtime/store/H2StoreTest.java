@@ -219,14 +219,69 @@ class H2StoreTest {
     H2Store store = H2Store.file(base);
     try {
       assertEquals(List.of(Arrays.asList("old", null)), rows(store.connection(), "SELECT name, capture_policy FROM spans"));
-      assertEquals(List.of(List.of(2)), rows(store.connection(), "SELECT MAX(version) FROM schema_version"));
+      assertEquals(List.of(List.of(Schema.currentVersion())), rows(store.connection(), "SELECT MAX(version) FROM schema_version"));
+      assertEquals(List.of(List.of("old", "INCOMPLETE")), rows(store.connection(), "SELECT name, status FROM traces"),
+          "a trace whose root never ended gets its row on upgrade");
     } finally {
       store.close();
     }
-    var cli = new java.io.ByteArrayOutputStream();
-    int exit = dev.tracewright.runtime.cli.TracewrightCli.run(new String[] {"export", "--format", "jsonl", "--db", base.toString()},
-        new java.io.PrintStream(cli, true), new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
-    assertEquals(0, exit);
+  }
+
+  @Test
+  void aTraceHasAnIncompleteRowFromItsFirstWrittenSpanUntilItsRootEnds() throws Exception {
+    Path base = dir.resolve("running/traces");
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(base)).build());
+    String traceId;
+    try (ActiveSpan root = Tracewright.span("research", SpanKind.AGENT).start()) {
+      traceId = root.traceId();
+      try (ActiveSpan tool = Tracewright.span("search", SpanKind.TOOL).start()) {
+        tool.tokens(10, 5);
+      }
+      assertTrue(Tracewright.flush());
+      try (Connection c = open(base)) {
+        List<List<Object>> row = rows(c, "SELECT name, status, end_time, duration_ms, root_span_id FROM traces WHERE trace_id = '" + traceId + "'");
+        assertEquals(1, row.size(), "the running trace has a row");
+        assertEquals(Arrays.asList("research", "INCOMPLETE", null, null, root.spanId()), row.get(0));
+      }
+    }
+    try (ActiveSpan single = Tracewright.span("single", SpanKind.TOOL).start()) {
+      single.attribute("k", "v");
+    }
+    assertTrue(Tracewright.flush());
+    try (Connection c = open(base)) {
+      assertEquals(List.of(List.of("research", "OK", 2, 15L), List.of("single", "OK", 1, 0L)),
+          rows(c, "SELECT name, status, span_count, input_tokens + output_tokens FROM traces ORDER BY start_time"));
+    }
+  }
+
+  @Test
+  void retentionDeletesWholeOldTracesOnTheWriterThread() throws Exception {
+    Path base = dir.resolve("retention/traces");
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(base)).build());
+    for (int i = 0; i < 450; i++) { // more than one retention batch
+      recordSampleTrace();
+    }
+    Tracewright.shutdown();
+    try (Connection c = open(base)) {
+      c.createStatement().execute("UPDATE traces SET start_time = DATEADD(DAY, -40, start_time)");
+    }
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(base)).retention(java.time.Duration.ofDays(30)).build());
+    String kept = recordSampleTrace();
+    for (int i = 0; i < 50 && !Tracewright.flush(); i++) {
+      Thread.sleep(10);
+    }
+    recordSampleTrace(); // each batch lets retention take its next few hundred
+    assertTrue(Tracewright.flush());
+    recordSampleTrace();
+    assertTrue(Tracewright.flush());
+    Tracewright.shutdown();
+    try (Connection c = open(base)) {
+      assertEquals(List.of(List.of(3L, 12L, 3L)), rows(c, "SELECT (SELECT COUNT(*) FROM traces), (SELECT COUNT(*) FROM spans),"
+          + " (SELECT COUNT(*) FROM span_events)"));
+      assertEquals(List.of(List.of(1L)), rows(c, "SELECT COUNT(*) FROM traces WHERE trace_id = '" + kept + "'"));
+      assertEquals(List.of(List.of(0L)), rows(c, "SELECT COUNT(*) FROM blobs b WHERE NOT EXISTS"
+          + " (SELECT 1 FROM spans s WHERE s.input_ref = b.hash OR s.output_ref = b.hash)"), "no orphaned content");
+    }
   }
 
   @Test

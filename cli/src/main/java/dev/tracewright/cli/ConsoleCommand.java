@@ -1,4 +1,4 @@
-package dev.tracewright.runtime.cli;
+package dev.tracewright.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package dev.tracewright.runtime.cli;
+package dev.tracewright.cli;
 
 import dev.tracewright.runtime.store.TraceRecord;
 import java.io.PrintWriter;

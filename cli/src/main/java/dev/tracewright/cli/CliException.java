@@ -1,4 +1,4 @@
-package dev.tracewright.runtime.cli;
+package dev.tracewright.cli;
 
 /** A problem with what the user asked for: printed as one line, exit code 2, no stack trace. */
 public final class CliException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.tracewright.runtime.cli;
+package dev.tracewright.cli;
 
 import dev.tracewright.runtime.store.EventRecord;
 import dev.tracewright.runtime.store.SpanRecord;
@@ -37,7 +37,7 @@ public final class TraceRenderer {
    */
   public String render(TraceRecord trace, List<SpanRecord> spans, Map<String, List<EventRecord>> events, Function<String, String> content) {
     StringBuilder out = new StringBuilder();
-    out.append(paint(BOLD, "trace " + trace.traceId())).append("  ").append(trace.name())
+    out.append(paint(BOLD, "trace " + trace.traceId())).append("  ").append(oneLine(trace.name(), 200))
         .append("  ").append(Format.time(trace.startTime()))
         .append("  ").append(Format.duration(trace.durationMs()))
         .append("  ").append(trace.spanCount()).append(trace.spanCount() == 1 ? " span" : " spans")
@@ -59,26 +59,52 @@ public final class TraceRenderer {
     Comparator<SpanRecord> byStart = Comparator.comparing(SpanRecord::startTime).thenComparing(SpanRecord::spanId);
     roots.sort(byStart);
     children.values().forEach(l -> l.sort(byStart));
-    int nameWidth = width(roots, children, 0);
-    for (int i = 0; i < roots.size(); i++) {
-      line(out, trace, roots.get(i), "", i == roots.size() - 1, true, children, events, content, nameWidth);
+    List<Row> rows = depthFirst(roots, children);
+    int nameWidth = 0;
+    for (Row r : rows) {
+      nameWidth = Math.max(nameWidth, r.prefix.length() + oneLine(r.span.name(), 60).length() + 3);
+    }
+    nameWidth = Math.min(nameWidth, 60);
+    for (Row r : rows) {
+      line(out, trace, r, events, content, nameWidth);
     }
     return out.toString();
   }
 
-  private int width(List<SpanRecord> level, Map<String, List<SpanRecord>> children, int depth) {
-    int max = 0;
-    for (SpanRecord s : level) {
-      max = Math.max(max, depth * 3 + s.name().length() + 3);
-      max = Math.max(max, width(children.getOrDefault(s.spanId(), List.of()), children, depth + 1));
+  /** A span in drawing order, with the tree lines to its left. */
+  private record Row(SpanRecord span, String prefix, String childPrefix) {}
+
+  /** Deeper than this, the tree lines give way to the depth as a number: a line stays readable. */
+  private static final int MAX_DRAWN_DEPTH = 24;
+
+  /** Depth-first with an explicit stack: a trace thousands of spans deep draws without recursion. */
+  private static List<Row> depthFirst(List<SpanRecord> roots, Map<String, List<SpanRecord>> children) {
+    record Pending(SpanRecord span, String prefix, boolean last, boolean root, int depth) {}
+    List<Row> rows = new ArrayList<>();
+    java.util.ArrayDeque<Pending> stack = new java.util.ArrayDeque<>();
+    for (int i = roots.size() - 1; i >= 0; i--) {
+      stack.push(new Pending(roots.get(i), "", i == roots.size() - 1, true, 0));
     }
-    return Math.min(max, 60);
+    while (!stack.isEmpty()) {
+      Pending p = stack.pop();
+      String branch = p.root ? "" : p.last ? "└─ " : "├─ ";
+      String childPrefix = p.prefix + (p.root ? "" : p.last ? "   " : "│  ");
+      if (p.depth == MAX_DRAWN_DEPTH) {
+        childPrefix = "";
+      }
+      String drawn = p.depth > MAX_DRAWN_DEPTH ? "[depth " + p.depth + "] " : p.prefix + branch;
+      rows.add(new Row(p.span, drawn, childPrefix));
+      List<SpanRecord> kids = children.getOrDefault(p.span.spanId(), List.of());
+      for (int i = kids.size() - 1; i >= 0; i--) {
+        stack.push(new Pending(kids.get(i), childPrefix, i == kids.size() - 1, false, p.depth + 1));
+      }
+    }
+    return rows;
   }
 
-  private void line(StringBuilder out, TraceRecord trace, SpanRecord s, String prefix, boolean lastChild, boolean root,
-      Map<String, List<SpanRecord>> children, Map<String, List<EventRecord>> events, Function<String, String> content, int nameWidth) {
-    String branch = root ? "" : lastChild ? "└─ " : "├─ ";
-    String label = prefix + branch + s.name();
+  private void line(StringBuilder out, TraceRecord trace, Row r, Map<String, List<EventRecord>> events, Function<String, String> content, int nameWidth) {
+    SpanRecord s = r.span;
+    String label = r.prefix + oneLine(s.name(), 60);
     if (label.length() > nameWidth) {
       label = label.substring(0, nameWidth - 1) + "…";
     }
@@ -87,7 +113,7 @@ public final class TraceRenderer {
         .append(bar(trace, s)).append(' ')
         .append(padLeft(Format.duration(s.durationMs()), 9));
     if (s.model() != null) {
-      out.append("  ").append(s.model());
+      out.append("  ").append(oneLine(s.model(), 60));
     }
     if (s.inputTokens() != null || s.outputTokens() != null) {
       out.append("  ").append(Format.tokens(nz(s.inputTokens()))).append('→').append(Format.tokens(nz(s.outputTokens()))).append(" tok");
@@ -96,21 +122,18 @@ public final class TraceRenderer {
       out.append("  ").append(Format.cost(s.costUsd()));
     }
     if (s.isError()) {
-      out.append("  ").append(paint(RED, "ERROR " + shortType(s.errorType()) + (s.errorMessage() == null ? "" : ": " + oneLine(s.errorMessage(), 100))));
+      out.append("  ").append(paint(RED, "ERROR " + oneLine(shortType(s.errorType()), 100)
+          + (s.errorMessage() == null ? "" : ": " + oneLine(s.errorMessage(), 100))));
     }
     out.append('\n');
-    String childPrefix = prefix + (root ? "" : lastChild ? "   " : "│  ");
+    String childPrefix = r.childPrefix;
     for (EventRecord e : events.getOrDefault(s.spanId(), List.of())) {
-      out.append(paint(DIM, childPrefix + "   • " + e.name() + (e.attributes().isEmpty() ? "" : " " + e.attributes())
+      out.append(paint(DIM, childPrefix + "   • " + oneLine(e.name(), 100) + (e.attributes().isEmpty() ? "" : " " + oneLine(e.attributes().toString(), 400))
           + "  +" + Format.duration(Duration.between(s.startTime(), e.time()).toNanos() / 1e6))).append('\n');
     }
     if (content != null) {
       contentLine(out, childPrefix, "in ", s.inputRef(), s.inputPreview(), content);
       contentLine(out, childPrefix, "out", s.outputRef(), s.outputPreview(), content);
-    }
-    List<SpanRecord> kids = children.getOrDefault(s.spanId(), List.of());
-    for (int i = 0; i < kids.size(); i++) {
-      line(out, trace, kids.get(i), childPrefix, i == kids.size() - 1, false, children, events, content, nameWidth);
     }
   }
 
@@ -140,7 +163,7 @@ public final class TraceRenderer {
     if ("ERROR".equals(status)) {
       return paint(RED, "ERROR");
     }
-    if (TraceDb.INCOMPLETE.equals(status)) {
+    if (TraceRecord.INCOMPLETE.equals(status)) {
       return "INCOMPLETE (the root span has not ended: still running, or the agent stopped)";
     }
     return errors > 0 ? "OK (" + errors + (errors == 1 ? " error)" : " errors)") : "OK";
@@ -158,9 +181,11 @@ public final class TraceRenderer {
     return type == null ? "" : type.substring(type.lastIndexOf('.') + 1);
   }
 
+  /** Captured text on one line, cut at {@code max}, with control characters shown escaped (never sent to the terminal). */
   static String oneLine(String text, int max) {
-    String flat = text.replace("\r", "").replace('\n', ' ');
-    return flat.length() <= max ? flat : flat.substring(0, max) + "…";
+    String flat = text.replace("\r\n", " ").replace('\n', ' ');
+    String cut = flat.length() <= max ? flat : flat.substring(0, max) + "…";
+    return TerminalText.escape(cut);
   }
 
   static String pad(String s, int width) {

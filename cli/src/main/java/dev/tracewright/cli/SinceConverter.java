@@ -1,6 +1,5 @@
-package dev.tracewright.runtime.cli;
+package dev.tracewright.cli;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -16,14 +15,7 @@ final class SinceConverter implements CommandLine.ITypeConverter<Instant> {
   public Instant convert(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     if (v.matches("\\d+[smhd]")) {
-      long n = Long.parseLong(v.substring(0, v.length() - 1));
-      Duration d = switch (v.charAt(v.length() - 1)) {
-        case 's' -> Duration.ofSeconds(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 'h' -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-      return Instant.now().minus(d);
+      return Instant.now().minus(new AgeConverter().convert(v));
     }
     try {
       return OffsetDateTime.parse(value.trim()).toInstant();

@@ -1,4 +1,4 @@
-package dev.tracewright.runtime.cli;
+package dev.tracewright.cli;
 
 import dev.tracewright.runtime.export.ExportBatch;
 import dev.tracewright.runtime.export.JsonlFormat;
@@ -54,15 +54,31 @@ final class ExportCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true)
   Selection selection = new Selection();
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output (a new file, unless --force).")
   Path output;
+
+  @Option(names = "--force", description = "Replace FILE if it exists (never an H2 database file).")
+  boolean force;
+
+  /** Every trace since {@code --since}, newest first, a page at a time. */
+  private List<TraceRecord> all(TraceDb traces) throws SQLException {
+    List<TraceRecord> out = new ArrayList<>();
+    TraceQuery page = TraceQuery.recent(TraceQuery.MAX_LIMIT).since(selection.since);
+    List<TraceRecord> found;
+    while (!(found = traces.traces(page)).isEmpty()) {
+      out.addAll(found);
+      page = page.after(found.get(found.size() - 1));
+    }
+    return out;
+  }
 
   @Override
   public Integer call() throws SQLException, IOException {
+    if (output != null) {
+      checkedTarget();
+    }
     try (TraceDb traces = db.open()) {
-      List<TraceRecord> chosen = selection.trace != null
-          ? List.of(traces.trace(selection.trace))
-          : traces.traces(Integer.MAX_VALUE, false, selection.since);
+      List<TraceRecord> chosen = selection.trace != null ? List.of(traces.trace(selection.trace)) : all(traces);
       Map<String, List<SpanRecord>> byService = new LinkedHashMap<>();
       Map<String, List<EventRecord>> events = new LinkedHashMap<>();
       for (TraceRecord t : chosen) {
@@ -96,13 +112,27 @@ final class ExportCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** Writes beside the target and moves it into place: a failed export never leaves half a file. */
-  private void writeFile(List<ExportBatch> batches) {
-    Path target = output.toAbsolutePath();
+  /** Where -o points, if it may be written: checked before anything is read. */
+  private Path checkedTarget() {
+    Path target = output.toAbsolutePath().normalize();
     Path dir = target.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw new CliException("cannot write " + target + ": no such directory " + dir);
     }
+    String name = target.getFileName().toString();
+    if (name.endsWith(".mv.db") || name.endsWith(".lock.db") || name.endsWith(".trace.db") || isSameFile(target, db.db)) {
+      throw new CliException("refusing to write the export over an H2 database file: " + target);
+    }
+    if (Files.exists(target) && !force) {
+      throw new CliException(target + " exists; choose a new file, or pass --force to replace it");
+    }
+    return target;
+  }
+
+  /** Writes beside the target and moves it into place: a failed export never leaves half a file. */
+  private void writeFile(List<ExportBatch> batches) {
+    Path target = checkedTarget();
+    Path dir = target.getParent();
     Path temp = null;
     try {
       temp = Files.createTempFile(dir, ".tracewright-export", ".tmp");
@@ -126,6 +156,15 @@ final class ExportCommand implements Callable<Integer> {
           // best effort: a temp file beside the target
         }
       }
+    }
+  }
+
+  private static boolean isSameFile(Path target, Path database) {
+    Path data = dev.tracewright.runtime.store.H2Store.dataFile(database);
+    try {
+      return Files.exists(target) && Files.exists(data) && Files.isSameFile(target, data);
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.tracewright.runtime.cli;
+package dev.tracewright.cli;
 
 import dev.tracewright.runtime.store.LoopbackOnly;
 import java.io.IOException;
@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = TracewrightCli.Version.class,
     description = "Inspect traces recorded by Tracewright in its H2 database.",
-    subcommands = {ListCommand.class, ShowCommand.class, StatsCommand.class, ConsoleCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ListCommand.class, ShowCommand.class, StatsCommand.class, ConsoleCommand.class, ExportCommand.class, PruneCommand.class,
+        CommandLine.HelpCommand.class})
 public final class TracewrightCli implements Runnable {
   public static final int USAGE_ERROR = 2;
 
@@ -29,7 +30,7 @@ public final class TracewrightCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: list, show, stats, console or export");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: list, show, stats, console, export or prune");
   }
 
   public static void main(String[] args) {
@@ -52,6 +53,10 @@ public final class TracewrightCli implements Runnable {
         (e, commandLine, parsed) -> {
           if (e instanceof CliException) {
             errWriter.println("tracewright: " + e.getMessage());
+            return USAGE_ERROR;
+          }
+          if (e instanceof java.sql.SQLException sql) {
+            errWriter.println("tracewright: the trace database failed: " + TraceDb.firstLine(sql.getMessage()));
             return USAGE_ERROR;
           }
           errWriter.println("tracewright: unexpected error: " + e);

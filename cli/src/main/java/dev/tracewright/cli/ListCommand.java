@@ -1,4 +1,4 @@
-package dev.tracewright.runtime.cli;
+package dev.tracewright.cli;
 
 import dev.tracewright.runtime.store.TraceRecord;
 import java.io.PrintWriter;
@@ -21,22 +21,43 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "At most N traces (default: ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--errors", description = "Only traces with an error.")
+  @Option(names = "--errors", description = "Only traces in which any span failed, also when the agent recovered and its run ended OK.")
   boolean errors;
+
+  @Option(names = "--failed", description = "Only failed runs: the root span ended in an error.")
+  boolean failed;
+
+  @Option(names = "--incomplete", description = "Only traces whose root has not ended: still running, or the agent stopped.")
+  boolean incomplete;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "Only traces with this name (the root span's).")
+  String name;
+
+  @Option(names = "--model", paramLabel = "MODEL", description = "Only traces with a call to this model.")
+  String model;
 
   @Option(names = "--since", paramLabel = "WHEN", converter = SinceConverter.class, description = "Only traces started since: 30m, 2h, 7d, 2026-11-23, 2026-11-23T10:00.")
   Instant since;
 
   @Override
   public Integer call() throws SQLException {
-    if (limit < 1) {
-      throw new CliException("--limit must be at least 1, not " + limit);
+    if (limit < 1 || limit > TraceQuery.MAX_LIMIT) {
+      throw new CliException("--limit must be between 1 and " + TraceQuery.MAX_LIMIT + ", not " + limit);
     }
+    if ((errors ? 1 : 0) + (failed ? 1 : 0) + (incomplete ? 1 : 0) > 1) {
+      throw new CliException("--errors, --failed and --incomplete are alternatives: give one");
+    }
+    TraceQuery.Status status = failed ? TraceQuery.Status.FAILED
+        : errors ? TraceQuery.Status.ANY_ERROR
+        : incomplete ? TraceQuery.Status.INCOMPLETE
+        : TraceQuery.Status.ALL;
+    TraceQuery query = new TraceQuery(limit, null, null, since, null, name, status, model, null);
     PrintWriter out = spec.commandLine().getOut();
     try (TraceDb traces = db.open()) {
-      List<TraceRecord> found = traces.traces(limit, errors, since);
+      List<TraceRecord> found = traces.traces(query);
       if (found.isEmpty()) {
-        out.println("no traces" + (errors || since != null ? " match" : "") + " in " + traces.dataFile());
+        boolean filtered = status != TraceQuery.Status.ALL || since != null || name != null || model != null;
+        out.println("no traces" + (filtered ? " match" : "") + " in " + traces.dataFile());
         return 0;
       }
       Table table = new Table("TRACE", "NAME", "START", "DURATION", "SPANS", "TOKENS", "COST", "STATUS").alignRight(3, 4, 5, 6);

@@ -1,4 +1,4 @@
-package dev.tracewright.runtime.cli;
+package dev.tracewright.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -178,13 +178,13 @@ class CliTest {
     Files.createDirectories(corrupt.getParent());
     byte[] garbage = "this is not an H2 database, just some bytes ".repeat(200).getBytes(StandardCharsets.UTF_8);
     Files.write(H2Store.dataFile(corrupt), garbage);
-    assertUsageError(run("show", "abc", "--db", corrupt.toString()), "cannot open trace database");
+    assertUsageError(run("show", "abc", "--db", corrupt.toString()), "is not a readable H2 database");
     assertArrayEquals(garbage, Files.readAllBytes(H2Store.dataFile(corrupt)), "the corrupt file is left as it was");
 
     assertUsageError(run("list", "--bogus"), "Unknown option: '--bogus'");
     assertUsageError(run("frobnicate"), "Unmatched argument");
     assertUsageError(run("list", "--limit", "many", "--db", db.toString()), "'many' is not an int");
-    assertUsageError(run("list", "--limit", "0", "--db", db.toString()), "--limit must be at least 1");
+    assertUsageError(run("list", "--limit", "0", "--db", db.toString()), "--limit must be between 1 and 1000");
     assertUsageError(run("list", "--since", "someday", "--db", db.toString()), "'someday' is not a time");
     assertUsageError(run("show", "ffffffffffff", "--db", db.toString()), "no trace with ID starting 'ffffffffffff'");
     assertUsageError(run("show", "xyz", "--db", db.toString()), "'xyz' is not a trace ID");

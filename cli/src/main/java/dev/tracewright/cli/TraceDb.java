@@ -1,0 +1,462 @@
+package dev.tracewright.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewright.annotations.SpanKind;
+import org.h2.api.ErrorCode;
+import dev.tracewright.runtime.store.EventRecord;
+import dev.tracewright.runtime.store.H2Store;
+import dev.tracewright.runtime.store.LoopbackOnly;
+import dev.tracewright.runtime.store.SpanRecord;
+import dev.tracewright.runtime.store.Schema;
+import dev.tracewright.runtime.store.TraceRecord;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The read model of a trace database, shared by the CLI, the UI and the report, so each figure
+ * comes from one query. Every read walks an index and touches only the rows it returns (a page of
+ * traces, one trace's spans and events), so it costs the same on a database of ten million spans
+ * as on one of ten thousand.
+ *
+ * <p>Opens an existing file only, read-only (nothing rewrites it), and while an agent writes it
+ * through that agent's AUTO_SERVER. JSON is read into plain maps (no polymorphic typing, ever).
+ */
+public final class TraceDb implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+  /** How long to wait for a database another process is opening or handing over. */
+  static final Duration OPEN_WAIT = Duration.ofSeconds(10);
+
+  private final Connection connection;
+  private final Path base;
+  private final boolean exclusive;
+
+  private TraceDb(Connection connection, Path base) {
+    this(connection, base, false);
+  }
+
+  private TraceDb(Connection connection, Path base, boolean exclusive) {
+    this.connection = connection;
+    this.base = base;
+    this.exclusive = exclusive;
+  }
+
+  /**
+   * Opens the database to change it (prune): on its own when no other process has it, so it can be
+   * compacted afterwards; else through the owner's AUTO_SERVER.
+   */
+  public static TraceDb openForMaintenance(Path path) {
+    open(path).close(); // the same checks, messages and schema upgrade as a reader
+    Path base = H2Store.basePath(path);
+    try {
+      Connection c = DriverManager.getConnection(H2Store.fileUrl(base, false, true), H2Store.DEFAULT_USER, "");
+      return new TraceDb(c, base, true);
+    } catch (SQLException e) {
+      if (e.getErrorCode() != ErrorCode.DATABASE_ALREADY_OPEN_1) {
+        throw new CliException(openFailure(H2Store.dataFile(base), e));
+      }
+      return new TraceDb(connect(base, true), base, false);
+    }
+  }
+
+  /** True when no other process has the database open (then it may be compacted). */
+  public boolean exclusive() {
+    return exclusive;
+  }
+
+  /** Opens the database at {@code path} for reading; a missing or unreadable one is a {@link CliException}. */
+  public static TraceDb open(Path path) {
+    return open(path, false);
+  }
+
+  /**
+   * Opens the database at {@code path}; {@code writable} only for commands that change it (prune).
+   * An older schema is upgraded first, as the runtime would when it next opens the file.
+   */
+  public static TraceDb open(Path path, boolean writable) {
+    LoopbackOnly.ensure();
+    Path base = H2Store.basePath(path);
+    Path data = H2Store.dataFile(base);
+    if (!Files.isRegularFile(data)) {
+      throw new CliException("no trace database at " + data + " (run an agent with Tracewright.initLocal() first, or pass --db)");
+    }
+    try {
+      if (data.toFile().length() == 0) {
+        throw new CliException(data + " is empty: no trace was recorded yet (the agent may have stopped before its first span was written)");
+      }
+    } catch (SecurityException e) {
+      throw new CliException("cannot read " + data + ": " + e.getMessage());
+    }
+    TraceDb db = new TraceDb(connect(base, writable), base);
+    try {
+      int version = db.schemaVersion();
+      if (version < Schema.currentVersion()) {
+        db.close();
+        upgrade(base, version);
+        db = new TraceDb(connect(base, writable), base);
+      }
+      return db;
+    } catch (SQLException e) {
+      db.close();
+      throw new CliException("cannot read trace database " + data + ": " + firstLine(e.getMessage()));
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Read-only and embedded when nobody has the file open, so reading never rewrites it; through the
+   * owner's AUTO_SERVER when an agent has it open. Retries while another process opens the file or
+   * hands its server over (an agent starting or stopping), then gives up with one line.
+   */
+  private static Connection connect(Path base, boolean writable) {
+    long deadline = System.nanoTime() + OPEN_WAIT.toNanos();
+    SQLException last = null;
+    boolean viaServer = false;
+    while (true) {
+      try {
+        String url = viaServer || writable ? H2Store.fileUrl(base, true, true) : readOnlyUrl(base);
+        return DriverManager.getConnection(url, H2Store.DEFAULT_USER, "");
+      } catch (SQLException e) {
+        last = e;
+        if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1 && !viaServer && !writable) {
+          viaServer = true; // an agent has it: read through its server
+          continue;
+        }
+        if (!transientOpenFailure(e) || System.nanoTime() > deadline) {
+          break;
+        }
+        viaServer = false;
+        sleep();
+      }
+    }
+    throw new CliException(openFailure(H2Store.dataFile(base), last));
+  }
+
+  static String readOnlyUrl(Path base) {
+    return "jdbc:h2:file:" + H2Store.basePath(base) + ";ACCESS_MODE_DATA=r;IFEXISTS=TRUE;TRACE_LEVEL_FILE=0";
+  }
+
+  private static boolean transientOpenFailure(SQLException e) {
+    int code = e.getErrorCode();
+    return code == ErrorCode.DATABASE_ALREADY_OPEN_1
+        || code == ErrorCode.CONNECTION_BROKEN_1
+        || code == ErrorCode.DATABASE_IS_IN_EXCLUSIVE_MODE
+        || code == ErrorCode.LOCK_TIMEOUT_1;
+  }
+
+  private static String openFailure(Path data, SQLException e) {
+    int code = e.getErrorCode();
+    if (code == ErrorCode.FILE_CORRUPTED_1) {
+      return data + " is not a readable H2 database (corrupt or truncated); it was left untouched";
+    }
+    if (transientOpenFailure(e)) {
+      return "trace database " + data + " is busy (another process is opening or closing it); tried for "
+          + OPEN_WAIT.toSeconds() + " s: " + firstLine(e.getMessage());
+    }
+    return "cannot open trace database " + data + ": " + firstLine(e.getMessage());
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted while waiting for the trace database");
+    }
+  }
+
+  /** A database written by an older Tracewright gets the migrations the runtime would apply. */
+  private static void upgrade(Path base, int from) {
+    try (Connection c = connect(base, true)) {
+      Schema.migrate(c);
+    } catch (SQLException e) {
+      throw new CliException("cannot upgrade trace database " + H2Store.dataFile(base) + " from schema version " + from + ": "
+          + firstLine(e.getMessage()));
+    }
+  }
+
+  /** The schema version; a file with no Tracewright tables is a {@link CliException} saying which case it is. */
+  private int schemaVersion() throws SQLException {
+    try (ResultSet rs = connection.getMetaData().getTables(null, "PUBLIC", "SPANS", null)) {
+      if (rs.next()) {
+        try (Statement st = connection.createStatement()) {
+          return Schema.version(st);
+        }
+      }
+    }
+    try (ResultSet any = connection.getMetaData().getTables(null, "PUBLIC", null, new String[] {"TABLE"})) {
+      throw new CliException(any.next()
+          ? H2Store.dataFile(base) + " is an H2 database but not a Tracewright trace database"
+          : H2Store.dataFile(base) + " holds no traces yet: no span was recorded before the agent stopped");
+    }
+  }
+
+  static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int newline = message.indexOf('\n');
+    String line = newline < 0 ? message : message.substring(0, newline);
+    return line.replaceAll("\\s*\\[\\d+-\\d+]$", ""); // H2's error code suffix
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  public Path dataFile() {
+    return H2Store.dataFile(base);
+  }
+
+  /** A page of traces, newest first, with the filters of {@code query}; running and crashed traces included. */
+  public List<TraceRecord> traces(TraceQuery query) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT * FROM traces t WHERE 1 = 1");
+    List<Object> params = new ArrayList<>();
+    if (query.before() != null) {
+      sql.append(" AND (t.start_time < ? OR (t.start_time = ? AND t.trace_id < ?))");
+      params.add(time(query.before()));
+      params.add(time(query.before()));
+      params.add(query.beforeId());
+    }
+    if (query.since() != null) {
+      sql.append(" AND t.start_time >= ?");
+      params.add(time(query.since()));
+    }
+    if (query.until() != null) {
+      sql.append(" AND t.start_time < ?");
+      params.add(time(query.until()));
+    }
+    if (query.name() != null) {
+      sql.append(" AND t.name = ?");
+      params.add(query.name());
+    }
+    switch (query.status()) {
+      case FAILED -> sql.append(" AND t.status = 'ERROR'");
+      case INCOMPLETE -> sql.append(" AND t.status = 'INCOMPLETE'");
+      case ANY_ERROR -> sql.append(" AND (t.status = 'ERROR' OR t.error_count > 0 OR (t.status = 'INCOMPLETE'"
+          + " AND EXISTS (SELECT 1 FROM spans e WHERE e.trace_id = t.trace_id AND e.status = 'ERROR')))");
+      case ALL -> { }
+    }
+    if (query.model() != null) {
+      sql.append(" AND EXISTS (SELECT 1 FROM spans m WHERE m.trace_id = t.trace_id AND m.model = ?)");
+      params.add(query.model());
+    }
+    if (query.spanText() != null) {
+      sql.append(" AND EXISTS (SELECT 1 FROM spans n WHERE n.trace_id = t.trace_id AND LOWER(n.name) LIKE ? ESCAPE '\\')");
+      params.add("%" + likeEscaped(query.spanText().toLowerCase(Locale.ROOT)) + "%");
+    }
+    sql.append(" ORDER BY t.start_time DESC, t.trace_id DESC LIMIT ?");
+    params.add(query.limit());
+    List<TraceRecord> page = select(sql.toString(), TraceDb::trace, params);
+    List<TraceRecord> out = new ArrayList<>(page.size());
+    for (TraceRecord t : page) {
+      out.add(t.isIncomplete() ? withTotalsFromSpans(t) : t);
+    }
+    return out;
+  }
+
+  private static String likeEscaped(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  /** The trace whose ID starts with {@code prefix}; none or several is a {@link CliException}. */
+  public TraceRecord trace(String prefix) throws SQLException {
+    String p = prefix.trim().toLowerCase(Locale.ROOT);
+    if (!p.matches("[0-9a-f]{1,32}")) {
+      throw new CliException("'" + TerminalText.escape(prefix) + "' is not a trace ID: expected up to 32 hex digits");
+    }
+    // A prefix range on the primary key: an index seek, not a scan.
+    List<TraceRecord> found = select("SELECT * FROM traces WHERE trace_id >= ? AND trace_id <= ? ORDER BY trace_id LIMIT 6",
+        TraceDb::trace, List.of(p, p + "g"));
+    if (found.isEmpty()) {
+      throw new CliException("no trace with ID starting '" + p + "' in " + dataFile() + " (see: tracewright list)");
+    }
+    if (found.size() > 1) {
+      throw new CliException("'" + p + "' matches several traces (" + String.join(", ",
+          found.stream().limit(5).map(t -> t.traceId().substring(0, 16)).toList()) + (found.size() > 5 ? ", ..." : "") + "); give more digits");
+    }
+    TraceRecord t = found.get(0);
+    return t.isIncomplete() ? withTotalsFromSpans(t) : t;
+  }
+
+  /**
+   * An INCOMPLETE trace's row has no end or totals (its root has not ended): they come from its
+   * spans, through the trace index.
+   */
+  private TraceRecord withTotalsFromSpans(TraceRecord t) throws SQLException {
+    String sql = "SELECT MAX(end_time) AS end_time, COUNT(*) AS span_count,"
+        + " SUM(CASE WHEN status = 'ERROR' THEN 1 ELSE 0 END) AS error_count,"
+        + " COALESCE(SUM(input_tokens), 0) AS input_tokens, COALESCE(SUM(output_tokens), 0) AS output_tokens,"
+        + " SUM(cost_usd) AS cost_usd FROM spans WHERE trace_id = ?";
+    return select(sql, rs -> {
+      Instant end = instant(rs, "end_time");
+      Instant finish = end == null || end.isBefore(t.startTime()) ? t.startTime() : end;
+      return new TraceRecord(t.traceId(), t.name(), t.serviceName(), t.startTime(), finish,
+          java.time.Duration.between(t.startTime(), finish).toNanos(), TraceRecord.INCOMPLETE, t.rootSpanId(),
+          rs.getInt("span_count"), rs.getInt("error_count"), rs.getLong("input_tokens"), rs.getLong("output_tokens"),
+          decimal(rs, "cost_usd"));
+    }, List.of(t.traceId())).get(0);
+  }
+
+  private interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> List<T> select(String sql, Row<T> row, List<Object> params) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement(sql)) {
+      for (int i = 0; i < params.size(); i++) {
+        st.setObject(i + 1, params.get(i));
+      }
+      List<T> out = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(row.read(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Spans of a trace by start time. */
+  public List<SpanRecord> spans(String traceId) throws SQLException {
+    return select("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_time, span_id", TraceDb::span, List.of(traceId));
+  }
+
+  /** Events of every span of a trace, by span and sequence. */
+  public Map<String, List<EventRecord>> events(String traceId) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement(
+        "SELECT e.* FROM span_events e JOIN spans s ON s.span_id = e.span_id WHERE s.trace_id = ? ORDER BY e.span_id, e.seq")) {
+      st.setString(1, traceId);
+      Map<String, List<EventRecord>> out = new LinkedHashMap<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          EventRecord e = new EventRecord(rs.getString("span_id"), rs.getInt("seq"), instant(rs, "time"), rs.getString("name"), json(rs.getString("attributes")));
+          out.computeIfAbsent(e.spanId(), k -> new ArrayList<>()).add(e);
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Stored content by hash, or null. */
+  public String blob(String hash) throws SQLException {
+    if (hash == null) {
+      return null;
+    }
+    try (PreparedStatement st = connection.prepareStatement("SELECT content FROM blobs WHERE hash = ?")) {
+      st.setString(1, hash);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  static TraceRecord trace(ResultSet rs) throws SQLException {
+    return new TraceRecord(
+        rs.getString("trace_id"),
+        rs.getString("name"),
+        rs.getString("service_name"),
+        instant(rs, "start_time"),
+        instant(rs, "end_time"),
+        Math.round(rs.getDouble("duration_ms") * 1_000_000), // 0 while INCOMPLETE: no duration yet
+        rs.getString("status"),
+        rs.getString("root_span_id"),
+        rs.getInt("span_count"),
+        rs.getInt("error_count"),
+        rs.getLong("input_tokens"),
+        rs.getLong("output_tokens"),
+        decimal(rs, "cost_usd"));
+  }
+
+  static SpanRecord span(ResultSet rs) throws SQLException {
+    return new SpanRecord(
+        rs.getString("span_id"),
+        rs.getString("trace_id"),
+        rs.getString("parent_span_id"),
+        rs.getString("name"),
+        SpanKind.valueOf(rs.getString("kind")),
+        rs.getString("status"),
+        instant(rs, "start_time"),
+        instant(rs, "end_time"),
+        Math.round(rs.getDouble("duration_ms") * 1_000_000),
+        rs.getString("code_namespace"),
+        rs.getString("code_function"),
+        rs.getString("thread_name"),
+        rs.getString("model"),
+        rs.getString("provider"),
+        nullableLong(rs, "input_tokens"),
+        nullableLong(rs, "output_tokens"),
+        decimal(rs, "cost_usd"),
+        rs.getString("input_preview"),
+        rs.getString("output_preview"),
+        rs.getString("input_ref"),
+        rs.getString("output_ref"),
+        rs.getString("error_type"),
+        rs.getString("error_message"),
+        json(rs.getString("attributes")),
+        policy(rs.getString("capture_policy")));
+  }
+
+  /** Databases from before the column have no policy: treated as FULL_LOCAL, so nothing is exported. */
+  private static dev.tracewright.annotations.CapturePolicy policy(String stored) {
+    return stored == null ? dev.tracewright.annotations.CapturePolicy.FULL_LOCAL : dev.tracewright.annotations.CapturePolicy.valueOf(stored);
+  }
+
+  static OffsetDateTime time(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  private static Double decimal(ResultSet rs, String column) throws SQLException {
+    BigDecimal v = rs.getBigDecimal(column);
+    return v == null ? null : v.doubleValue();
+  }
+
+  private static Map<String, Object> json(String text) {
+    if (text == null || text.isEmpty()) {
+      return Map.of();
+    }
+    try {
+      return JSON.readValue(text, MAP);
+    } catch (IOException e) {
+      return Map.of("$unreadable", text);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // read-only use: nothing to lose
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.tracewright.cli;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Which traces to list, newest first: a page of at most {@code limit}, after the trace
+ * {@code (before, beforeId)} in that order (the previous page's last; null for the first page) and
+ * started in {@code [since, until)},
+ * optionally only those with a name, a status, a model or a span whose name contains some text.
+ * Every filter is applied while walking an index of {@code traces} newest first, so a page costs
+ * the rows it returns plus the ones it skips, never the whole table.
+ */
+public record TraceQuery(
+    int limit,
+    Instant before,
+    String beforeId,
+    Instant since,
+    Instant until,
+    String name,
+    Status status,
+    String model,
+    String spanText) {
+
+  /** Which outcomes to keep. */
+  public enum Status {
+    /** Every trace. */
+    ALL,
+    /** The run failed: its root span ended in an error. */
+    FAILED,
+    /** Any span had an error, also when the agent recovered and its root ended OK. */
+    ANY_ERROR,
+    /** The root has not ended: still running, or the process stopped. */
+    INCOMPLETE
+  }
+
+  public static final int MAX_LIMIT = 1000;
+
+  public TraceQuery {
+    if ((before == null) != (beforeId == null)) {
+      throw new CliException("a page starts after a trace: give both its start time and its ID");
+    }
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new CliException("the limit must be between 1 and " + MAX_LIMIT + ", not " + limit);
+    }
+    status = Objects.requireNonNullElse(status, Status.ALL);
+    name = blankToNull(name);
+    model = blankToNull(model);
+    spanText = blankToNull(spanText);
+  }
+
+  public static TraceQuery recent(int limit) {
+    return new TraceQuery(limit, null, null, null, null, null, Status.ALL, null, null);
+  }
+
+  public TraceQuery since(Instant from) {
+    return new TraceQuery(limit, before, beforeId, from, until, name, status, model, spanText);
+  }
+
+  public TraceQuery status(Status only) {
+    return new TraceQuery(limit, before, beforeId, since, until, name, only, model, spanText);
+  }
+
+  /** The next page: traces that come after {@code last} (newest first). */
+  public TraceQuery after(dev.tracewright.runtime.store.TraceRecord last) {
+    return new TraceQuery(limit, last.startTime(), last.traceId(), since, until, name, status, model, spanText);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}

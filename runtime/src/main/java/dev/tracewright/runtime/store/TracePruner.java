@@ -1,0 +1,152 @@
+package dev.tracewright.runtime.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Deletes whole traces that started before a cutoff: their spans, their events, their row, and the
+ * blobs no span references any more. One batch of traces is one transaction, so a reader never sees
+ * half a trace and a crash never leaves one. Used by retention on the writer thread and by
+ * {@code tracewright prune}.
+ */
+public final class TracePruner {
+  /** What a prune removed (or, in a dry run, would remove). */
+  public record Removed(long traces, long spans, long events, long blobs) {
+    public Removed plus(Removed o) {
+      return new Removed(traces + o.traces, spans + o.spans, events + o.events, blobs + o.blobs);
+    }
+
+    public static final Removed NONE = new Removed(0, 0, 0, 0);
+  }
+
+  private final Connection connection;
+
+  /** @param connection a connection with auto-commit off, owned by the caller */
+  public TracePruner(Connection connection) {
+    this.connection = connection;
+  }
+
+  /**
+   * Deletes up to {@code maxTraces} of the oldest traces that started before {@code cutoff}, in one
+   * transaction. Returns what was removed; fewer than {@code maxTraces} traces means none is left.
+   */
+  public Removed pruneBatch(Instant cutoff, int maxTraces) throws SQLException {
+    List<String> traceIds = oldest(cutoff, maxTraces);
+    if (traceIds.isEmpty()) {
+      return Removed.NONE;
+    }
+    String in = placeholders(traceIds.size());
+    try {
+      Set<String> blobs = new LinkedHashSet<>();
+      try (PreparedStatement st = connection.prepareStatement(
+          "SELECT input_ref, output_ref FROM spans WHERE trace_id IN (" + in + ") AND (input_ref IS NOT NULL OR output_ref IS NOT NULL)")) {
+        bind(st, traceIds, 1);
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            addIfPresent(blobs, rs.getString(1));
+            addIfPresent(blobs, rs.getString(2));
+          }
+        }
+      }
+      long events = update("DELETE FROM span_events WHERE span_id IN (SELECT span_id FROM spans WHERE trace_id IN (" + in + "))", traceIds);
+      long spans = update("DELETE FROM spans WHERE trace_id IN (" + in + ")", traceIds);
+      update("DELETE FROM traces WHERE trace_id IN (" + in + ")", traceIds);
+      long freedBlobs = 0;
+      try (PreparedStatement st = connection.prepareStatement(
+          "DELETE FROM blobs WHERE hash = ? AND NOT EXISTS (SELECT 1 FROM spans WHERE input_ref = ?)"
+              + " AND NOT EXISTS (SELECT 1 FROM spans WHERE output_ref = ?)")) {
+        for (String hash : blobs) {
+          st.setString(1, hash);
+          st.setString(2, hash);
+          st.setString(3, hash);
+          freedBlobs += st.executeUpdate();
+        }
+      }
+      connection.commit();
+      return new Removed(traceIds.size(), spans, events, freedBlobs);
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    }
+  }
+
+  /**
+   * Counts the traces, spans and events {@link #pruneBatch} would remove for every trace before
+   * {@code cutoff}, deleting nothing. {@code blobs} is the number of distinct blobs those spans
+   * reference: an upper bound, since a blob a newer span shares is kept.
+   */
+  public Removed count(Instant cutoff) throws SQLException {
+    String old = "SELECT trace_id FROM traces WHERE start_time < ?";
+    long traces = countOf("SELECT COUNT(*) FROM traces WHERE start_time < ?", cutoff);
+    long spans = countOf("SELECT COUNT(*) FROM spans WHERE trace_id IN (" + old + ")", cutoff);
+    long events = countOf("SELECT COUNT(*) FROM span_events WHERE span_id IN (SELECT span_id FROM spans WHERE trace_id IN (" + old + "))", cutoff);
+    long blobs = countOf("SELECT COUNT(*) FROM (SELECT input_ref AS ref FROM spans WHERE trace_id IN (" + old + ")"
+        + " UNION SELECT output_ref FROM spans WHERE trace_id IN (" + old + ")) r WHERE r.ref IS NOT NULL", cutoff);
+    return new Removed(traces, spans, events, blobs);
+  }
+
+  private long countOf(String sql, Instant cutoff) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement(sql)) {
+      int n = st.getParameterMetaData().getParameterCount();
+      for (int i = 1; i <= n; i++) {
+        st.setObject(i, time(cutoff));
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private List<String> oldest(Instant cutoff, int max) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement(
+        "SELECT trace_id FROM traces WHERE start_time < ? ORDER BY start_time LIMIT ?")) {
+      st.setObject(1, time(cutoff));
+      st.setInt(2, max);
+      List<String> ids = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+      return ids;
+    }
+  }
+
+  private long update(String sql, List<String> ids) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement(sql)) {
+      bind(st, ids, 1);
+      return st.executeLargeUpdate();
+    }
+  }
+
+  private static void bind(PreparedStatement st, List<String> values, int first) throws SQLException {
+    for (int i = 0; i < values.size(); i++) {
+      st.setString(first + i, values.get(i));
+    }
+  }
+
+  private static String placeholders(int n) {
+    return String.join(",", Collections.nCopies(n, "?"));
+  }
+
+  private static void addIfPresent(Set<String> set, String value) {
+    if (value != null) {
+      set.add(value);
+    }
+  }
+
+  private static OffsetDateTime time(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+}
