@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
     name = "console",
     mixinStandardHelpOptions = true,
     description = {"H2's web console on 127.0.0.1, opened on the trace database. Works while an agent is writing.",
-        "Try: SELECT * FROM trace_summary ORDER BY start_time DESC"})
+        "Opens on the newest traces (trace_summary); views: trace_summary, errors, cost_by_model, slow_spans,",
+        "and span_tree for one trace: SET @trace = '<trace id>'; SELECT * FROM span_tree"})
 final class ConsoleCommand implements Callable<Integer> {
   @Mixin DbOption db;
   @Spec CommandSpec spec;
@@ -33,9 +34,12 @@ final class ConsoleCommand implements Callable<Integer> {
       console.close();
       stopped.countDown();
     }, "tracewright-console-stop"));
-    out.println("H2 console for " + db.db + " (listening on 127.0.0.1:" + console.port() + " only):");
-    out.println("  " + console.url());
-    out.println("Views: trace_summary, span_tree, cost_by_model, errors, slow_spans. Ctrl+C to stop.");
+    out.println("H2 console for " + db.db + " (listening on 127.0.0.1:" + console.port() + " only)");
+    out.println("Newest traces:  " + console.tracesUrl());
+    out.println("Full console:   " + console.url());
+    out.println("Views: trace_summary (newest first), errors, cost_by_model, slow_spans (last 24 h),");
+    out.println("       span_tree for one trace: SET @trace = '<trace id>'; SELECT * FROM span_tree");
+    out.println("Ctrl+C to stop.");
     out.flush();
     stopped.await();
     return 0;

@@ -12,6 +12,9 @@ import org.h2.tools.Server;
  * {@code -ifNotExists} (nobody can create databases through it); the bind address is loopback.
  */
 public final class ConsoleServer implements AutoCloseable {
+  /** What the console opens on: the newest traces, newest first, rounded for reading. */
+  static final String OPENING_QUERY = "SELECT * FROM trace_summary LIMIT 200";
+
   private final Server server;
   private final TraceDb db;
   private final String url;
@@ -43,9 +46,16 @@ public final class ConsoleServer implements AutoCloseable {
     }
   }
 
-  /** Opens the console already connected to the trace database. */
+  /** The full console (tables and views on the left, an SQL editor), already connected to the trace database. */
   public String url() {
     return url;
+  }
+
+  /** The newest traces straight away; the console's editor then holds the query, ready to change. */
+  public String tracesUrl() {
+    String session = url.substring(url.indexOf("jsessionid="));
+    return url.substring(0, url.indexOf("/frame.jsp")) + "/query.do?" + session + "&sql="
+        + java.net.URLEncoder.encode(OPENING_QUERY, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   public int port() {

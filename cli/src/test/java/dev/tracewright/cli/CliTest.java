@@ -265,12 +265,18 @@ class CliTest {
       assertEquals(200, page.statusCode());
 
       String session = uri.getQuery(); // jsessionid=...
-      String sql = URLEncoder.encode("SELECT COUNT(*) FROM span_tree", StandardCharsets.UTF_8);
+      String sql = URLEncoder.encode("SELECT COUNT(*) FROM spans", StandardCharsets.UTF_8);
       HttpResponse<String> query = http.send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + console.port() + "/query.do?" + session + "&sql=" + sql)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, query.statusCode());
       assertTrue(query.body().contains("<td>4</td>"), "the session is connected to the trace database");
+
+      HttpResponse<String> traces = http.send(HttpRequest.newBuilder(URI.create(console.tracesUrl())).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, traces.statusCode());
+      assertTrue(traces.body().contains("research") && traces.body().contains("&#36;0.006000"),
+          "it opens on the newest traces, cost rounded for reading: " + traces.body());
+      assertTrue(traces.body().indexOf(">ERROR<") < traces.body().indexOf(">OK<"), "newest first: the failed run came last");
 
       String foreign = rawGet(console.port(), "/" + uri.getRawPath().substring(1) + "?" + session, "evil.example.com");
       assertTrue(foreign.startsWith("HTTP/1.1 404"), foreign.lines().findFirst().orElse(""));

@@ -95,7 +95,8 @@ class H2StoreTest {
       assertEquals(List.of("research", "OK", 4, 1, 1000L, 200L), trace.get(0).subList(0, 6));
       assertEquals(0, new BigDecimal("0.0045").compareTo((BigDecimal) trace.get(0).get(6)));
 
-      List<List<Object>> tree = rows(c, "SELECT depth, path, kind FROM span_tree WHERE trace_id = '" + traceId + "' ORDER BY sort_path");
+      c.createStatement().execute("SET @trace = '" + traceId + "'");
+      List<List<Object>> tree = rows(c, "SELECT depth, path, kind FROM span_tree");
       assertEquals(
           List.of(
               List.of(0, "research", "AGENT"),
@@ -119,7 +120,11 @@ class H2StoreTest {
           rows(c, "SELECT model, provider, calls, input_tokens, output_tokens FROM cost_by_model"));
       assertEquals(List.of(List.of("research", "remember", "java.lang.IllegalStateException", "memory full")),
           rows(c, "SELECT trace_name, name, error_type, error_message FROM errors"));
-      assertEquals(1, rows(c, "SELECT * FROM trace_summary").size());
+      List<List<Object>> summary = rows(c, "SELECT cost, cost_usd, duration, total_tokens FROM trace_summary");
+      assertEquals(1, summary.size());
+      assertEquals("$0.004500", summary.get(0).get(0), "cost rounded for reading");
+      assertEquals(0, new BigDecimal("0.0045").compareTo((BigDecimal) summary.get(0).get(1)), "exact beside it");
+      assertTrue(((String) summary.get(0).get(2)).matches("\\d+\\.\\d (ms|s)|\\d+\\.\\d\\d s"), "duration for reading: " + summary.get(0).get(2));
       assertFalse(rows(c, "SELECT name FROM slow_spans").isEmpty());
       assertEquals(List.of(List.of(Schema.currentVersion())), rows(c, "SELECT MAX(version) FROM schema_version"));
     }
@@ -251,6 +256,9 @@ class H2StoreTest {
     try (Connection c = open(base)) {
       assertEquals(List.of(List.of("research", "OK", 2, 15L), List.of("single", "OK", 1, 0L)),
           rows(c, "SELECT name, status, span_count, input_tokens + output_tokens FROM traces ORDER BY start_time"));
+      assertEquals(List.of(List.of("single", "$0.000000"), List.of("research", "$0.000000")),
+          rows(c, "SELECT name, cost FROM trace_summary"), "newest first; no priced call costs 0, not null");
+      assertEquals(0, BigDecimal.ZERO.compareTo((BigDecimal) rows(c, "SELECT cost_usd FROM trace_summary").get(0).get(0)));
     }
   }
 
