@@ -47,7 +47,7 @@ public class TracewrightAutoConfiguration {
         .store(store)
         .capturePolicy(properties.capturePolicy())
         .redaction(properties.redaction())
-        .sampler(properties.samplingRatio() >= 1.0 ? Sampler.always() : Sampler.ratio(properties.samplingRatio()));
+        .sampler(Sampler.ratio(properties.samplingRatio())); // rejects a ratio outside 0..1 at start-up
     String serviceName = properties.serviceName() != null ? properties.serviceName() : environment.getProperty("spring.application.name");
     if (serviceName != null && !serviceName.isBlank()) {
       config.serviceName(serviceName);
