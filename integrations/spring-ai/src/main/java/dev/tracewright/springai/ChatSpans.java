@@ -49,7 +49,9 @@ final class ChatSpans {
     }
     // Converted lazily by Jackson only if the policy captures content; the list itself is cheap.
     span.input(INPUT_MESSAGES, new GenAiMessages.Input(prompt.getInstructions()));
-    return span.start();
+    // Detached: nothing of the user's runs inside a model call, and a streaming call ends on another
+    // thread, so the span must never sit on this thread's stack where later spans would find it.
+    return span.startDetached();
   }
 
   static void finish(ChatModelObservationContext context, ActiveSpan span) {

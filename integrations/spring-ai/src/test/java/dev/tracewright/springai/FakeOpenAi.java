@@ -16,7 +16,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * response (status and JSON body) and keeps the request bodies.
  */
 final class FakeOpenAi implements AutoCloseable {
-  record Reply(int status, String body) {}
+  record Reply(int status, String body, String contentType) {
+    Reply(int status, String body) {
+      this(status, body, "application/json");
+    }
+  }
 
   private final HttpServer server;
   private final Deque<Reply> replies = new ArrayDeque<>();
@@ -36,7 +40,7 @@ final class FakeOpenAi implements AutoCloseable {
           reply = new Reply(404, "{\"error\":{\"message\":\"no scripted reply\",\"type\":\"test\"}}");
         }
         byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.getResponseHeaders().add("Content-Type", reply.contentType());
         exchange.sendResponseHeaders(reply.status(), body.length);
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(body);
@@ -69,6 +73,23 @@ final class FakeOpenAi implements AutoCloseable {
            "message":{"role":"assistant","content":"%s","refusal":null}}],
          "usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d}}
         """.formatted(text, promptTokens, completionTokens, promptTokens + completionTokens));
+  }
+
+  /** A streamed answer: one server-sent event per piece, then the finish reason, then usage. */
+  static Reply streamedAnswer(List<String> pieces, int promptTokens, int completionTokens) {
+    StringBuilder events = new StringBuilder();
+    String head = "{\"id\":\"chatcmpl-3\",\"object\":\"chat.completion.chunk\",\"created\":1767225602,\"model\":\"gpt-4o-mini-2024-07-18\",";
+    for (int i = 0; i < pieces.size(); i++) {
+      String role = i == 0 ? "\"role\":\"assistant\"," : "";
+      events.append("data: ").append(head).append("\"choices\":[{\"index\":0,\"logprobs\":null,\"finish_reason\":null,\"delta\":{")
+          .append(role).append("\"content\":\"").append(pieces.get(i)).append("\"}}]}\n\n");
+    }
+    events.append("data: ").append(head).append("\"choices\":[{\"index\":0,\"logprobs\":null,\"finish_reason\":\"stop\",\"delta\":{}}]}\n\n");
+    events.append("data: ").append(head).append("\"choices\":[],\"usage\":{\"prompt_tokens\":").append(promptTokens)
+        .append(",\"completion_tokens\":").append(completionTokens).append(",\"total_tokens\":").append(promptTokens + completionTokens)
+        .append("}}\n\n");
+    events.append("data: [DONE]\n\n");
+    return new Reply(200, events.toString(), "text/event-stream");
   }
 
   @Override

@@ -114,6 +114,29 @@ class SpringAiOpenAiTest {
   }
 
   @Test
+  void streamedReplyIsOneLlmSpanThatEndsOnAnotherThreadWithoutCapturingLaterSpans() throws Exception {
+    String answer;
+    try (FakeOpenAi openAi = new FakeOpenAi(FakeOpenAi.streamedAnswer(List.of("Take ", "an ", "umbrella."), 40, 6));
+        ConfigurableApplicationContext context = start(openAi)) {
+      answer = context.getBean(TravelAgent.class).planStreaming("Do I need an umbrella in Paris?");
+    }
+    assertEquals("Take an umbrella. Bon voyage!", answer);
+    List<Row> spans = StoredSpans.read(dir.resolve("traces"));
+    assertEquals(List.of("AGENT planStreaming", "LLM chat gpt-4o-mini", "STEP signOff"),
+        spans.stream().map(s -> s.kind() + " " + s.name()).toList());
+    Row agent = spans.get(0);
+    Row llm = spans.get(1);
+    assertEquals(agent.spanId(), llm.parentSpanId());
+    assertEquals(agent.spanId(), spans.get(2).parentSpanId(), "the step after the stream is the agent's child");
+    assertEquals(40L, llm.inputTokens());
+    assertEquals(6L, llm.outputTokens());
+    assertEquals("stop", llm.attributes().path("gen_ai.response.finish_reasons").asText());
+    assertTrue(llm.attributes().path("gen_ai.request.stream").asBoolean());
+    assertEquals("Take an umbrella.", StoredSpans.json(llm.output()).path(ChatSpans.OUTPUT_MESSAGES)
+        .path(0).path("parts").path(0).path("content").asText());
+  }
+
+  @Test
   void failedModelCallIsAnErrorSpan() throws Exception {
     try (FakeOpenAi openAi = new FakeOpenAi(new FakeOpenAi.Reply(500,
             "{\"error\":{\"message\":\"model overloaded\",\"type\":\"server_error\"}}"));

@@ -1,6 +1,8 @@
 package dev.tracewright.springai.app;
 
 import dev.tracewright.annotations.Agent;
+import dev.tracewright.annotations.Step;
+import java.util.List;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.stereotype.Component;
 
@@ -18,5 +20,17 @@ public class TravelAgent {
   @Agent
   public String plan(String question) {
     return chat.prompt().user(question).tools(weather).call().content();
+  }
+
+  /** Streams the reply, then calls its own traced step: that step must be the agent's child, not the model call's. */
+  @Agent
+  public String planStreaming(String question) {
+    List<String> pieces = chat.prompt().user(question).stream().content().collectList().block();
+    return String.join("", pieces) + signOff();
+  }
+
+  @Step
+  public String signOff() {
+    return " Bon voyage!";
   }
 }
