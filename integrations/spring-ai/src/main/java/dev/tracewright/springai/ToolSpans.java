@@ -6,6 +6,7 @@ import dev.tracewright.runtime.ActiveSpan;
 import dev.tracewright.runtime.SpanBuilder;
 import dev.tracewright.runtime.Tracewright;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.ai.tool.definition.ToolDefinition;
 import org.springframework.ai.tool.observation.ToolCallingObservationContext;
@@ -32,6 +33,24 @@ final class ToolSpans {
       span.input("arguments", arguments);
     }
     return span.start();
+  }
+
+  /**
+   * For a tool whose method is traced: its own span, started next on this thread, gets the tool
+   * call ID instead of a second span being wrapped around it.
+   */
+  static void handOver(ToolCallingObservationContext context) {
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    if (!context.getToolCallId().isEmpty()) {
+      attributes.put("gen_ai.tool.call.id", context.getToolCallId());
+    }
+    attributes.put("gen_ai.tool.type", context.getToolType());
+    Tracewright.nextSpanAttributes(attributes);
+  }
+
+  /** Clears what {@link #handOver} left if the tool never reached its traced method. */
+  static void takeBack() {
+    Tracewright.nextSpanAttributes(null);
   }
 
   static void finish(ToolCallingObservationContext context, ActiveSpan span) {

@@ -80,8 +80,10 @@ public class TracewrightAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TracewrightObservationHandler tracewrightObservationHandler(TracewrightRecording recording) {
-      return new TracewrightObservationHandler();
+    TracewrightObservationHandler tracewrightObservationHandler(
+        TracewrightRecording recording, ObjectProvider<TracedBeanClasses> tracedBeans) {
+      TracedBeanClasses traced = tracedBeans.getIfAvailable();
+      return traced == null ? new TracewrightObservationHandler() : new TracewrightObservationHandler(traced::isTracedTool);
     }
 
     /**

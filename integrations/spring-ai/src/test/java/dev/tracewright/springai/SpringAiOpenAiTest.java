@@ -137,6 +137,24 @@ class SpringAiOpenAiTest {
   }
 
   @Test
+  void aToolWhoseMethodIsTracedGetsTheCallIdOnItsOwnSpanNotASecondSpan() throws Exception {
+    try (FakeOpenAi openAi = new FakeOpenAi(
+            FakeOpenAi.toolCall("call_c1", "convert_currency", "{\"euros\":100}", 30, 9),
+            FakeOpenAi.answer("That is 16000 yen.", 45, 7));
+        ConfigurableApplicationContext context = start(openAi)) {
+      assertEquals("That is 16000 yen.", context.getBean(TravelAgent.class).budget("100 EUR in JPY?"));
+    }
+    List<Row> spans = StoredSpans.read(dir.resolve("traces"));
+    assertEquals(List.of("AGENT budget", "LLM chat gpt-4o-mini", "TOOL convert", "LLM chat gpt-4o-mini"),
+        spans.stream().map(s -> s.kind() + " " + s.name()).toList());
+    Row tool = spans.get(2);
+    assertEquals(spans.get(0).spanId(), tool.parentSpanId());
+    assertEquals("call_c1", tool.attributes().path("gen_ai.tool.call.id").asText());
+    assertEquals(100.0, StoredSpans.json(tool.input()).path("euros").asDouble(), "the traced method's own capture");
+    assertEquals(16000.0, StoredSpans.json(tool.output()).asDouble());
+  }
+
+  @Test
   void failedModelCallIsAnErrorSpan() throws Exception {
     try (FakeOpenAi openAi = new FakeOpenAi(new FakeOpenAi.Reply(500,
             "{\"error\":{\"message\":\"model overloaded\",\"type\":\"server_error\"}}"));

@@ -11,10 +11,17 @@ import org.springframework.stereotype.Component;
 public class TravelAgent {
   private final ChatClient chat;
   private final WeatherTools weather;
+  private final CurrencyTools currency;
 
-  public TravelAgent(ChatClient.Builder chat, WeatherTools weather) {
+  public TravelAgent(ChatClient.Builder chat, WeatherTools weather, CurrencyTools currency) {
     this.chat = chat.defaultSystem("You are a travel assistant.").build();
     this.weather = weather;
+    this.currency = currency;
+  }
+
+  @Agent
+  public String budget(String question) {
+    return chat.prompt().user(question).tools(currency).call().content();
   }
 
   @Agent
