@@ -5,7 +5,6 @@ import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.runtime.ActiveSpan;
 import dev.tracewright.runtime.SpanBuilder;
 import dev.tracewright.runtime.Tracewright;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.ai.tool.definition.ToolDefinition;
@@ -25,8 +24,7 @@ final class ToolSpans {
     // The arguments object's fields become the input fields, as for a traced method's parameters.
     Object arguments = GenAiMessages.json(context.getToolCallArguments());
     if (arguments instanceof JsonNode node && node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = fields.next();
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
         span.input(field.getKey(), field.getValue());
       }
     } else {

@@ -30,8 +30,8 @@ final class StoredSpans {
                 + " cost_usd, input_ref, output_ref, error_type, attributes FROM spans ORDER BY start_time, span_id")) {
       while (r.next()) {
         rows.add(new Row(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
-            r.getString(7), r.getString(8), (Long) r.getObject(9, Long.class), (Long) r.getObject(10, Long.class),
-            (Double) r.getObject(11, Double.class), blob(c, r.getString(12)), blob(c, r.getString(13)), r.getString(14),
+            r.getString(7), r.getString(8), r.getObject(9, Long.class), r.getObject(10, Long.class),
+            r.getObject(11, Double.class), blob(c, r.getString(12)), blob(c, r.getString(13)), r.getString(14),
             r.getString(15) == null ? JSON.createObjectNode() : JSON.readTree(r.getString(15))));
       }
     }
