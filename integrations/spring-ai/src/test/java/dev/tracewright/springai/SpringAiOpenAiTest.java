@@ -50,7 +50,8 @@ class SpringAiOpenAiTest {
         ConfigurableApplicationContext context = start(openAi)) {
       TravelAgent agent = context.getBean(TravelAgent.class);
       assertEquals("dev.tracewright.springai.app.TravelAgentTraced", agent.getClass().getName());
-      answer = agent.plan("Do I need an umbrella in Paris?");
+      answer = agent.plan("Do I need an umbrella in Paris? Mail ada@example.com");
+      assertTrue(openAi.requests.get(0).contains("ada@example.com"), "the model gets the prompt as written");
       assertTrue(openAi.requests.get(1).contains("light rain"), "the tool result went back to the model");
     } // closing the context flushes and shuts Tracewright down
     assertEquals("Take an umbrella: light rain in Paris.", answer);
@@ -89,7 +90,8 @@ class SpringAiOpenAiTest {
     assertEquals("system", prompt.path(0).path("role").asText());
     assertEquals("You are a travel assistant.", prompt.path(0).path("parts").path(0).path("content").asText());
     assertEquals("user", prompt.path(1).path("role").asText());
-    assertEquals("Do I need an umbrella in Paris?", prompt.path(1).path("parts").path(0).path("content").asText());
+    assertEquals("Do I need an umbrella in Paris? Mail [REDACTED:email]", prompt.path(1).path("parts").path(0).path("content").asText(),
+        "the trace keeps the prompt redacted");
     JsonNode toolCallReply = StoredSpans.json(firstTurn.output()).path(ChatSpans.OUTPUT_MESSAGES).path(0);
     assertEquals("assistant", toolCallReply.path("role").asText());
     assertEquals("tool_calls", toolCallReply.path("finish_reason").asText());
