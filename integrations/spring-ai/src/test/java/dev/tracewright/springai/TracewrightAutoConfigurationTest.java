@@ -23,12 +23,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
 import org.springframework.ai.tool.definition.ToolDefinition;
 import org.springframework.ai.tool.observation.DefaultToolCallingObservationConvention;
 import org.springframework.ai.tool.observation.ToolCallingObservationContext;
 import org.springframework.ai.tool.observation.ToolCallingObservationDocumentation;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -106,6 +108,20 @@ class TracewrightAutoConfigurationTest {
           assertThat(context.getBean(ObservationRegistry.class)).isSameAs(registry);
         });
     inMemory.run(context -> assertThat(context.getBean(TraceConfig.class).store()).isSameAs(memory));
+    TracewrightObservationHandler handler = new TracewrightObservationHandler();
+    inMemory.withBean(TracewrightObservationHandler.class, () -> handler)
+        .run(context -> assertThat(context.getBean(TracewrightObservationHandler.class)).isSameAs(handler));
+  }
+
+  @Test
+  void aBootApplicationWithoutSpringAiStillGetsTracewrightAndTracedBeans() {
+    inMemory.withClassLoader(new FilteredClassLoader(ChatModelObservationContext.class, ObservationRegistry.class))
+        .withBean(Itinerary.class)
+        .run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(TracewrightRecording.class)
+              .doesNotHaveBean(TracewrightObservationHandler.class).doesNotHaveBean(ObservationRegistry.class);
+          assertThat(context.getBean(Itinerary.class).getClass().getSimpleName()).isEqualTo("ItineraryTraced");
+        });
   }
 
   @Test
