@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 
 /**
@@ -57,6 +58,7 @@ public class TracewrightAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
+  @Lazy(false) // started with the application even under spring.main.lazy-initialization: nothing else asks for it
   TracewrightRecording tracewrightRecording(TraceConfig config) {
     return new TracewrightRecording(config);
   }

@@ -28,6 +28,7 @@ import org.springframework.ai.tool.definition.ToolDefinition;
 import org.springframework.ai.tool.observation.DefaultToolCallingObservationConvention;
 import org.springframework.ai.tool.observation.ToolCallingObservationContext;
 import org.springframework.ai.tool.observation.ToolCallingObservationDocumentation;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -70,6 +71,12 @@ class TracewrightAutoConfigurationTest {
         });
     assertThat(Tracewright.isEnabled()).as("shut down with the context").isFalse();
     assertThat(Files.exists(H2Store.dataFile(db))).as("the span went to tracewright.db").isTrue();
+  }
+
+  @Test
+  void lazyInitializationDoesNotKeepTracewrightFromStarting() {
+    inMemory.withInitializer(context -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+        .run(context -> assertThat(Tracewright.isEnabled()).isTrue());
   }
 
   @Test
