@@ -67,12 +67,17 @@ final class FakeOpenAi implements AutoCloseable {
   }
 
   static Reply answer(String text, int promptTokens, int completionTokens) {
+    return answer(text, promptTokens, completionTokens, 0);
+  }
+
+  /** An answer whose prompt was partly served from OpenAI's prompt cache. */
+  static Reply answer(String text, int promptTokens, int completionTokens, int cachedTokens) {
     return new Reply(200, """
         {"id":"chatcmpl-2","object":"chat.completion","created":1767225601,"model":"gpt-4o-mini-2024-07-18",
          "choices":[{"index":0,"logprobs":null,"finish_reason":"stop",
            "message":{"role":"assistant","content":"%s","refusal":null}}],
-         "usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d}}
-        """.formatted(text, promptTokens, completionTokens, promptTokens + completionTokens));
+         "usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d,"prompt_tokens_details":{"cached_tokens":%d}}}
+        """.formatted(text, promptTokens, completionTokens, promptTokens + completionTokens, cachedTokens));
   }
 
   /** A streamed answer: one server-sent event per piece, then the finish reason, then usage. */

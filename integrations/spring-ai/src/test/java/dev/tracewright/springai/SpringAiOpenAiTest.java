@@ -46,7 +46,7 @@ class SpringAiOpenAiTest {
     String answer;
     try (FakeOpenAi openAi = new FakeOpenAi(
             FakeOpenAi.toolCall("call_w1", "weather", "{\"city\":\"Paris\"}", 57, 15),
-            FakeOpenAi.answer("Take an umbrella: light rain in Paris.", 91, 12));
+            FakeOpenAi.answer("Take an umbrella: light rain in Paris.", 91, 12, 64));
         ConfigurableApplicationContext context = start(openAi)) {
       TravelAgent agent = context.getBean(TravelAgent.class);
       assertEquals("dev.tracewright.springai.app.TravelAgentTraced", agent.getClass().getName());
@@ -76,6 +76,8 @@ class SpringAiOpenAiTest {
     assertEquals(15L, firstTurn.outputTokens());
     assertEquals(91L, secondTurn.inputTokens());
     assertEquals(12L, secondTurn.outputTokens());
+    assertEquals(64, secondTurn.attributes().path("gen_ai.usage.cache_read.input_tokens").asInt(), "cached prompt tokens");
+    assertTrue(firstTurn.attributes().path("gen_ai.usage.cache_read.input_tokens").isMissingNode(), "none cached: no attribute");
     assertTrue(firstTurn.costUsd() != null && firstTurn.costUsd() > 0, "cost from the pricing table: " + firstTurn.costUsd());
     JsonNode attributes = firstTurn.attributes();
     assertEquals("tool_calls", attributes.path("gen_ai.response.finish_reasons").asText());
