@@ -3,6 +3,7 @@ package dev.tracewright.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracewright.annotations.SpanKind;
@@ -281,6 +282,43 @@ class CliTest {
       String foreign = rawGet(console.port(), "/" + uri.getRawPath().substring(1) + "?" + session, "evil.example.com");
       assertTrue(foreign.startsWith("HTTP/1.1 404"), foreign.lines().findFirst().orElse(""));
       assertFalse(foreign.contains("<td>"), "a DNS-rebinding request gets nothing");
+    }
+  }
+
+  @Test
+  void consoleServesOnlyItsOwnSessionNoLoginFormNoOtherDatabase() throws Exception {
+    try (ConsoleServer console = ConsoleServer.start(db, 0);
+        java.net.ServerSocket trap = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      trap.setSoTimeout(300);
+      int port = console.port();
+      String session = URI.create(console.url()).getQuery();
+      String outbound = URLEncoder.encode("jdbc:h2:tcp://127.0.0.1:" + trap.getLocalPort() + "/x", StandardCharsets.UTF_8);
+      String otherFile = URLEncoder.encode("jdbc:h2:" + db, StandardCharsets.UTF_8);
+      String alias = URLEncoder.encode("CREATE ALIAS EXEC AS 'String exec(String c) throws Exception { return \"x\"; }'", StandardCharsets.UTF_8);
+      List<String> attempts = List.of(
+          "/",
+          "/index.do",
+          "/login.jsp",
+          "/frame.jsp",
+          "/login.do?driver=org.h2.Driver&url=" + otherFile + "&user=sa&password=",
+          "/test.do?driver=org.h2.Driver&url=" + outbound + "&user=sa&password=",
+          "/login.do?driver=org.h2.Driver&url=" + outbound + "&user=sa&password=",
+          "/query.do?jsessionid=0123456789abcdef0123456789abcdef&sql=" + alias,
+          "/admin.jsp?" + session,
+          "/tools.jsp?" + session,
+          "/settingSave.do?" + session,
+          "/logout.do?" + session);
+      for (String attempt : attempts) {
+        String response = rawGet(port, attempt, "127.0.0.1");
+        assertTrue(response.startsWith("HTTP/1.1 404"), attempt + " -> " + response.lines().findFirst().orElse(""));
+        assertFalse(response.toLowerCase(java.util.Locale.ROOT).contains("password"), attempt + " shows no login form");
+      }
+      assertThrows(java.net.SocketTimeoutException.class, trap::accept, "nothing connected out through the console");
+
+      String css = rawGet(port, "/stylesheet.css", "127.0.0.1");
+      assertTrue(css.startsWith("HTTP/1.1 200"), "the console's own static files are served");
+      String own = rawGet(port, "/query.do?" + session + "&sql=" + URLEncoder.encode("SELECT COUNT(*) FROM spans", StandardCharsets.UTF_8), "127.0.0.1");
+      assertTrue(own.startsWith("HTTP/1.1 200") && own.contains("<td>4</td>"), "the printed session still works after all that");
     }
   }
 

@@ -236,6 +236,32 @@ class ReadModelTest {
   }
 
   @Test
+  void percentilesAreWithinOnePercentOfExact() throws Exception {
+    Path db = dir.resolve("percentiles/traces");
+    H2Store store = H2Store.file(db);
+    List<dev.tracewright.runtime.store.SpanRecord> spans = new ArrayList<>();
+    java.time.Instant start = java.time.Instant.now().minusSeconds(60);
+    for (int ms = 1; ms <= 1000; ms++) { // durations 1..1000 ms, shuffled by id order
+      String id = String.format("%016x", 0x1000L + (ms * 7919L) % 1000);
+      spans.add(new dev.tracewright.runtime.store.SpanRecord(id, String.format("%032x", ms), null, "tool", SpanKind.TOOL, "OK",
+          start, start.plusMillis(ms), ms * 1_000_000L, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null, Map.of(), null));
+    }
+    try {
+      store.write(new dev.tracewright.runtime.store.WriteBatch(spans, List.of(), List.of(), List.of()));
+    } finally {
+      store.close();
+    }
+    try (TraceDb traces = TraceDb.open(db)) {
+      StatsReport.Row tool = StatsReport.compute(traces, null).bySpanName().get(0);
+      assertEquals(1000, tool.count());
+      assertEquals(500, tool.p50Ms(), 5, "p50 within 1%");
+      assertEquals(950, tool.p95Ms(), 9.5, "p95 within 1%");
+      assertEquals(0, StatsReport.compute(traces, java.time.Instant.now()).bySpanName().size(), "an empty window");
+    }
+  }
+
+  @Test
   void pruneDeletesWholeOldTracesAndTheContentNothingElseUses() throws Exception {
     Path db = dir.resolve("prune/traces");
     Tracewright.init(TraceConfig.builder().store(H2Store.file(db)).build());
