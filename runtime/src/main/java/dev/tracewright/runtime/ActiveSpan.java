@@ -9,6 +9,18 @@ public interface ActiveSpan extends CurrentSpan, AutoCloseable {
   /** Captures the result under the span's capture policy. */
   ActiveSpan output(Object value);
 
+  /**
+   * Captures {@code value} as the span's whole input under its capture policy, replacing inputs
+   * given to the builder. Nothing happens under {@code METADATA_ONLY}.
+   */
+  ActiveSpan captureInput(Object value);
+
+  /**
+   * Whether the span's policy keeps content: false under {@code METADATA_ONLY} and when not
+   * recording. Check it before building a value only worth building to be captured.
+   */
+  boolean capturesContent();
+
   /** Marks the span as failed with this error. */
   ActiveSpan error(Throwable error);
 

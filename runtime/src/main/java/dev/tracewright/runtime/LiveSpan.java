@@ -107,8 +107,10 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
    *
    * @param parent the local parent, whose trace this span joins; or null
    * @param remote without a local parent: a remote parent to continue, or null to start a trace
+   * @param makeCurrent push it on the thread's stack; false for a span ended by a callback
    */
-  static LiveSpan start(Recorder recorder, TracedCall.Site site, CapturePolicy policy, LiveSpan parent, Traceparent remote, SpanStack stack) {
+  static LiveSpan start(
+      Recorder recorder, TracedCall.Site site, CapturePolicy policy, LiveSpan parent, Traceparent remote, SpanStack stack, boolean makeCurrent) {
     long start = System.nanoTime();
     long id = stack.ids.next(Clock.epochNanos(start) / 1_000_000);
     LiveSpan span;
@@ -120,8 +122,14 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
       // A new trace: its ID's high half is this root's (time-ordered) span ID, its low half random.
       span = new RootSpan(recorder, id, Ids.randomNonZero(), site, policy, id, 0, start, stack);
     }
-    stack.push(span);
-    span.onStack = true;
+    if (stack.nextSpanAttributes != null) {
+      span.attributes = stack.nextSpanAttributes; // handed over by a framework hook; this span owns it now
+      stack.nextSpanAttributes = null;
+    }
+    if (makeCurrent) {
+      stack.push(span);
+      span.onStack = true;
+    }
     return span;
   }
 
@@ -133,7 +141,8 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
     return Clock.epochNanos(startNanoTime);
   }
 
-  boolean capturesContent() {
+  @Override
+  public boolean capturesContent() {
     return policy != CapturePolicy.METADATA_ONLY;
   }
 
@@ -319,6 +328,21 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
   @Override
   public ActiveSpan output(Object value) {
     captureOutput(value);
+    return this;
+  }
+
+  @Override
+  public ActiveSpan captureInput(Object value) {
+    if (capturesContent()) {
+      Captured captured = recorder().captureValue(value);
+      if (captured != null) {
+        synchronized (root) {
+          if (!ended) {
+            input = captured;
+          }
+        }
+      }
+    }
     return this;
   }
 

@@ -79,6 +79,16 @@ final class NoopSpan extends TracedCall implements ActiveSpan {
   }
 
   @Override
+  public ActiveSpan captureInput(Object value) {
+    return this;
+  }
+
+  @Override
+  public boolean capturesContent() {
+    return false;
+  }
+
+  @Override
   public ActiveSpan error(Throwable error) {
     return this;
   }

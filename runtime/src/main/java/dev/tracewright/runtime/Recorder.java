@@ -83,7 +83,7 @@ final class Recorder {
       if (stack.capturing) {
         return NoopSpan.INSTANCE; // called by a getter while we serialize another call's arguments
       }
-      return LiveSpan.start(this, site, policy(site.capture), stack.top(), null, stack);
+      return LiveSpan.start(this, site, policy(site.capture), stack.top(), null, stack, true);
     } catch (Throwable t) {
       internalError("begin", t);
       return NoopSpan.INSTANCE;
@@ -91,7 +91,7 @@ final class Recorder {
   }
 
   /** A span started by hand, possibly continuing a trace from another process. */
-  ActiveSpan start(SpanBuilder b) {
+  ActiveSpan start(SpanBuilder b, boolean makeCurrent) {
     try {
       SpanStack stack = SpanStack.get();
       if (stack.capturing) {
@@ -100,7 +100,7 @@ final class Recorder {
       Traceparent remote = b.parent == null ? null : Traceparent.parse(b.parent).orElse(null);
       // A valid remote parent wins; otherwise the current span, or a new trace.
       TracedCall.Site site = TracedCall.Site.imperative(b.codeNamespace, b.name, b.kind, b.capture, b.model, b.provider);
-      LiveSpan span = LiveSpan.start(this, site, policy(b.capture), remote != null ? null : stack.top(), remote, stack);
+      LiveSpan span = LiveSpan.start(this, site, policy(b.capture), remote != null ? null : stack.top(), remote, stack, makeCurrent);
       b.attributes.forEach(span::attribute);
       if (!b.inputLabels.isEmpty() && span.capturesContent()) {
         span.input(b.inputLabels.toArray(String[]::new), b.inputValues.toArray());

@@ -81,7 +81,17 @@ public final class SpanBuilder {
   /** Starts the span and makes it current on this thread; close it (try-with-resources). */
   public ActiveSpan start() {
     Recorder recorder = Tracewright.recorder;
-    return recorder == null ? NoopSpan.INSTANCE : recorder.start(this);
+    return recorder == null ? NoopSpan.INSTANCE : recorder.start(this, true);
+  }
+
+  /**
+   * Starts the span as a child of the current span without making it current: for a span that a
+   * callback ends, possibly on another thread (a streaming model call). Nothing started on this
+   * thread meanwhile becomes its child. End it with {@link ActiveSpan#close()} from any thread.
+   */
+  public ActiveSpan startDetached() {
+    Recorder recorder = Tracewright.recorder;
+    return recorder == null ? NoopSpan.INSTANCE : recorder.start(this, false);
   }
 
   /** Runs {@code work} inside the span; its exception is recorded and rethrown unchanged. */

@@ -15,6 +15,8 @@ final class SpanStack {
   private int size;
   /** True while this thread serializes captured content: traced calls made by getters are not traced. */
   boolean capturing;
+  /** Attributes for the next span started on this thread, from {@link Tracewright#nextSpanAttributes}. */
+  java.util.Map<String, Object> nextSpanAttributes;
   /** Span IDs for spans started on this thread. */
   final Ids.Reservation ids = new Ids.Reservation();
 

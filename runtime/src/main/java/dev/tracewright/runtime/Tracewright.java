@@ -3,6 +3,8 @@ package dev.tracewright.runtime;
 import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.runtime.store.H2Store;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -105,6 +107,33 @@ public final class Tracewright {
   /** A span for code that cannot be annotated. */
   public static SpanBuilder span(String name, SpanKind kind) {
     return new SpanBuilder(name, kind);
+  }
+
+  /**
+   * Attributes that the next span started on this thread will carry, whether a traced method or
+   * {@link #span} starts it. For framework hooks that run just before user code they cannot wrap:
+   * LangChain4j's {@code beforeToolExecution} gives the model's tool call ID to the {@code @Tool}
+   * span that follows. Replaces attributes not yet taken; null or an empty map clears them.
+   *
+   * @return whether attributes set earlier were still waiting (no span had started since)
+   */
+  public static boolean nextSpanAttributes(Map<String, ?> attributes) {
+    if (recorder == null) {
+      return false;
+    }
+    SpanStack stack = SpanStack.get();
+    boolean waiting = stack.nextSpanAttributes != null;
+    stack.nextSpanAttributes = null;
+    if (attributes != null && !attributes.isEmpty()) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      attributes.forEach((k, v) -> {
+        if (k != null && v != null) {
+          copy.put(k, v);
+        }
+      });
+      stack.nextSpanAttributes = copy;
+    }
+    return waiting;
   }
 
   /** The W3C {@code traceparent} of the current span, to send to another process. */
