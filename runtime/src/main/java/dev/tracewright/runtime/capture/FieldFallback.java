@@ -1,5 +1,6 @@
 package dev.tracewright.runtime.capture;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JsonSerializer;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
 import com.fasterxml.jackson.databind.ser.impl.UnknownSerializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
@@ -42,7 +44,11 @@ final class FieldFallback {
         new BeanSerializerModifier() {
           @Override
           public JsonSerializer<?> modifySerializer(SerializationConfig config, BeanDescription bean, JsonSerializer<?> serializer) {
-            return serializer instanceof UnknownSerializer ? new FieldsSerializer(bean.getBeanClass()) : serializer;
+            // Unknown: no properties at all; an empty bean serializer: none, on an annotated class.
+            boolean empty = serializer instanceof UnknownSerializer
+                || (serializer instanceof BeanSerializerBase b && !b.properties().hasNext() && bean.findAnyGetter() == null);
+            // A class whose properties were ignored on purpose (@JsonIgnore) keeps Jackson's answer.
+            return empty && bean.getIgnoredPropertyNames().isEmpty() ? new FieldsSerializer(bean.getBeanClass()) : serializer;
           }
         });
     return module;
@@ -64,8 +70,13 @@ final class FieldFallback {
       try {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
           for (Field f : c.getDeclaredFields()) {
-            // Synthetic fields (an inner class's outer instance) are not the object's content.
-            if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic() || !names.add(f.getName())) {
+            // Synthetic fields (an inner class's outer instance) are not the object's content;
+            // transient and @JsonIgnore fields were left out on purpose, as Jackson would.
+            if (Modifier.isStatic(f.getModifiers())
+                || Modifier.isTransient(f.getModifiers())
+                || f.isSynthetic()
+                || ignored(f)
+                || !names.add(f.getName())) {
               continue;
             }
             f.setAccessible(true);
@@ -76,6 +87,11 @@ final class FieldFallback {
         return null;
       }
       return found.isEmpty() ? null : found;
+    }
+
+    private static boolean ignored(Field f) {
+      JsonIgnore ignore = f.getAnnotation(JsonIgnore.class);
+      return ignore != null && ignore.value();
     }
 
     @Override

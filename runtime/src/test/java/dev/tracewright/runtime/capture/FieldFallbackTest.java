@@ -69,6 +69,17 @@ class FieldFallbackTest {
     }
   }
 
+  /** Any class annotation makes Jackson build an empty bean serializer instead of its unknown one. */
+  @Deprecated
+  static final class Annotated {
+    private final String model = "gpt-4o-mini";
+  }
+
+  /** The user told Jackson to leave this out: the fallback must not undo that. */
+  static final class Ignored {
+    @com.fasterxml.jackson.annotation.JsonIgnore private final String secret = "s3cr3t";
+  }
+
   final class Inner {
     private final int value = 7;
   }
@@ -97,6 +108,16 @@ class FieldFallbackTest {
     assertEquals("Paris", node.at("/calls/0/arguments/city").asText(), "a bean inside is written by its getters");
     assertFalse(node.has("absent"), "null fields are left out");
     assertFalse(node.has("name"), "null fields are left out");
+  }
+
+  @Test
+  void anAnnotatedClassWithoutGettersIsCapturedByItsFieldsToo() throws Exception {
+    assertEquals("gpt-4o-mini", captured(new Annotated()).get("model").asText());
+  }
+
+  @Test
+  void propertiesIgnoredOnPurposeStayOut() throws Exception {
+    assertFalse(captured(new Ignored()).toString().contains("s3cr3t"));
   }
 
   @Test
