@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -231,6 +232,26 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
   public <T> T returned(T value) {
     end(resultCapture(value));
     return value;
+  }
+
+  @Override
+  public <T> T returned(T value, UsageReader<? super T> usage) {
+    if (value != null) {
+      boolean explicit;
+      synchronized (root) {
+        explicit = inputTokens() >= 0;
+      }
+      if (!explicit) {
+        try {
+          usage.read(value, this);
+        } catch (NullPointerException | NoSuchElementException absent) {
+          // the response reported no usage (or no model): nothing to record
+        } catch (Throwable t) {
+          recorder().internalError("usage", t);
+        }
+      }
+    }
+    return returned(value);
   }
 
   @Override

@@ -23,6 +23,11 @@ final class NoopSpan extends TracedCall implements ActiveSpan {
   }
 
   @Override
+  public <T> T returned(T value, UsageReader<? super T> usage) {
+    return value;
+  }
+
+  @Override
   public int returned(int value) {
     return value;
   }

@@ -38,6 +38,12 @@ public abstract class TracedCall {
 
   public abstract <T> T returned(T value);
 
+  /**
+   * As {@link #returned(Object)}, first reading the model and token usage the value reports,
+   * unless the call set tokens itself.
+   */
+  public abstract <T> T returned(T value, UsageReader<? super T> usage);
+
   public abstract int returned(int value);
 
   public abstract long returned(long value);

@@ -1,6 +1,7 @@
 package dev.tracewright.processor.model;
 
 import dev.tracewright.annotations.NoCapture;
+import dev.tracewright.annotations.SpanKind;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,8 +118,11 @@ public final class ModelReader {
       captured.add(p.getAnnotation(NoCapture.class) == null);
     }
     String spanName = span == null || span.name().isEmpty() ? m.getSimpleName().toString() : span.name();
+    TracedMethod.ReturnShape shape = shape(resolved.getReturnType());
+    KnownResponse response =
+        span != null && span.kind() == SpanKind.LLM && shape == TracedMethod.ReturnShape.VALUE ? KnownResponse.of(resolved.getReturnType()) : null;
     return new TracedMethod(
-        m, resolved, span, spanName, List.copyOf(captured), m.getAnnotation(NoCapture.class) == null, shape(resolved.getReturnType()));
+        m, resolved, span, spanName, List.copyOf(captured), m.getAnnotation(NoCapture.class) == null, shape, response);
   }
 
   private TracedMethod.ReturnShape shape(TypeMirror returnType) {
