@@ -40,6 +40,68 @@ class KnownResponseUsageTest extends TracingTest {
           "  }",
           "}");
 
+  static final Compiled OTHERS =
+      Compiled.compile(
+          "package com.acme;",
+          "import java.util.List;",
+          "import dev.tracewright.annotations.LlmCall;",
+          "import org.springframework.ai.chat.messages.AssistantMessage;",
+          "import org.springframework.ai.chat.metadata.ChatResponseMetadata;",
+          "import org.springframework.ai.chat.metadata.DefaultUsage;",
+          "import org.springframework.ai.chat.model.ChatResponse;",
+          "import org.springframework.ai.chat.model.Generation;",
+          "import com.openai.models.chat.completions.ChatCompletion;",
+          "import com.anthropic.models.messages.Message;",
+          "public class Sdks {",
+          "  @LlmCall public ChatResponse spring(String prompt) {",
+          "    return new ChatResponse(List.of(new Generation(new AssistantMessage(\"hi\"))),",
+          "        ChatResponseMetadata.builder().model(\"gpt-4o\").usage(new DefaultUsage(100, 10)).build());",
+          "  }",
+          "  /** As the SDK builds it from the HTTP body. */",
+          "  @LlmCall public ChatCompletion openAi(String prompt) throws Exception {",
+          "    return com.openai.core.ObjectMappers.jsonMapper().readValue(",
+          "        \"{\\\"id\\\":\\\"c1\\\",\\\"object\\\":\\\"chat.completion\\\",\\\"created\\\":0,\\\"model\\\":\\\"gpt-4o-mini\\\",\\\"choices\\\":[],\"",
+          "            + \"\\\"usage\\\":{\\\"prompt_tokens\\\":50,\\\"completion_tokens\\\":5,\\\"total_tokens\\\":55}}\",",
+          "        ChatCompletion.class);",
+          "  }",
+          "  @LlmCall public ChatCompletion openAiWithoutUsage(String prompt) throws Exception {",
+          "    return com.openai.core.ObjectMappers.jsonMapper().readValue(",
+          "        \"{\\\"id\\\":\\\"c2\\\",\\\"model\\\":\\\"gpt-4o-mini\\\",\\\"choices\\\":[]}\", ChatCompletion.class);",
+          "  }",
+          "  @LlmCall public Message anthropic(String prompt) throws Exception {",
+          "    return com.anthropic.core.ObjectMappers.jsonMapper().readValue(",
+          "        \"{\\\"id\\\":\\\"m1\\\",\\\"type\\\":\\\"message\\\",\\\"role\\\":\\\"assistant\\\",\\\"content\\\":[],\"",
+          "            + \"\\\"model\\\":\\\"claude-sonnet-4-5\\\",\\\"usage\\\":{\\\"input_tokens\\\":30,\\\"output_tokens\\\":3}}\",",
+          "        Message.class);",
+          "  }",
+          "}");
+
+  @Test
+  void springAiOpenAiAndAnthropicResponsesGiveModelAndTokens() throws Throwable {
+    Object sdks = OTHERS.create("com.acme.SdksTraced");
+    Compiled.call(sdks, "spring", "hi");
+    Compiled.call(sdks, "openAi", "hi");
+    Compiled.call(sdks, "anthropic", "hi");
+    Compiled.call(sdks, "openAiWithoutUsage", "hi");
+
+    SpanRecord spring = recorded().span("spring");
+    assertEquals("gpt-4o", spring.model());
+    assertEquals(100L, spring.inputTokens());
+    assertEquals(10L, spring.outputTokens());
+    SpanRecord openAi = store.span("openAi");
+    assertEquals("gpt-4o-mini", openAi.model());
+    assertEquals(50L, openAi.inputTokens());
+    assertEquals(5L, openAi.outputTokens());
+    SpanRecord anthropic = store.span("anthropic");
+    assertEquals("claude-sonnet-4-5", anthropic.model());
+    assertEquals(30L, anthropic.inputTokens());
+    assertEquals(3L, anthropic.outputTokens());
+    SpanRecord withoutUsage = store.span("openAiWithoutUsage");
+    assertEquals("gpt-4o-mini", withoutUsage.model());
+    assertNull(withoutUsage.inputTokens());
+    assertEquals(0, dev.tracewright.runtime.Tracewright.stats().internalErrors());
+  }
+
   @Test
   void aLangChain4jChatResponseGivesModelTokensAndCost() throws Throwable {
     Compiled.call(LANGCHAIN4J.create("com.acme.LlmTraced"), "chat", "hello");

@@ -120,7 +120,7 @@ public final class ModelReader {
     String spanName = span == null || span.name().isEmpty() ? m.getSimpleName().toString() : span.name();
     TracedMethod.ReturnShape shape = shape(resolved.getReturnType());
     KnownResponse response =
-        span != null && span.kind() == SpanKind.LLM && shape == TracedMethod.ReturnShape.VALUE ? KnownResponse.of(resolved.getReturnType()) : null;
+        span != null && span.kind() == SpanKind.LLM && shape == TracedMethod.ReturnShape.VALUE ? KnownResponse.of(resolved.getReturnType(), elements) : null;
     return new TracedMethod(
         m, resolved, span, spanName, List.copyOf(captured), m.getAnnotation(NoCapture.class) == null, shape, response);
   }
