@@ -11,6 +11,7 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
@@ -65,5 +66,21 @@ class FrameworkObjectCaptureTest {
     assertEquals("gpt-4o-mini", out.at("/metadata/modelName").asText(), out.toString());
     assertEquals(12, out.at("/metadata/tokenUsage/inputTokenCount").asInt());
     assertEquals("STOP", out.at("/metadata/finishReason").asText());
+  }
+
+  @Test
+  void aChatRequestIsCapturedWithItsMessagesAndParameters() throws Exception {
+    Tracewright.init(TraceConfig.builder().store(store).build());
+    ChatRequest request = ChatRequest.builder().messages(UserMessage.from("hello there")).temperature(0.3).modelName("gpt-4o").build();
+
+    Tracewright.span("send", SpanKind.LLM).input("request", request).run(() -> {});
+    assertTrue(Tracewright.flush());
+
+    SpanRecord span = store.span("send");
+    JsonNode in = JSON.readTree(new String(store.blobs().get(span.inputRef()).content(), StandardCharsets.UTF_8)).get("request");
+    assertEquals("ChatRequest", in.get("$type").asText(), in.toString());
+    assertEquals("hello there", in.at("/messages/0/contents/0/text").asText(), in.toString());
+    assertEquals(0.3, in.at("/parameters/temperature").asDouble(), in.toString());
+    assertEquals("gpt-4o", in.at("/parameters/modelName").asText(), in.toString());
   }
 }
