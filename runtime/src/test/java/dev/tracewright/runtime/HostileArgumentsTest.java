@@ -144,6 +144,7 @@ class HostileArgumentsTest {
   /** Private fields and accessors only, like a framework's chat message. */
   static final class ChatLine {
     private final String role = "user";
+    private final String apiKey = "plain-looking-value";
     private final String text;
 
     ChatLine(String text) {
@@ -159,6 +160,7 @@ class HostileArgumentsTest {
     assertTrue(preview.contains("\"role\":\"user\""), preview);
     assertTrue(preview.contains("mail me at [REDACTED:"), preview);
     assertTrue(!preview.contains("alice@example.com"), preview);
+    assertTrue(!preview.contains("plain-looking-value"), "a field named like a secret is redacted by its name: " + preview);
   }
 
   public static final class CallsTracedCodeWhenSerialized {
