@@ -1,5 +1,6 @@
 package dev.tracewright.langchain4j;
 
+import dev.langchain4j.model.anthropic.AnthropicTokenUsage;
 import dev.langchain4j.model.openai.OpenAiTokenUsage;
 import dev.langchain4j.model.output.TokenUsage;
 
@@ -10,12 +11,14 @@ import dev.langchain4j.model.output.TokenUsage;
  */
 final class CachedTokens {
   private static final boolean OPEN_AI = present("dev.langchain4j.model.openai.OpenAiTokenUsage");
+  private static final boolean ANTHROPIC = present("dev.langchain4j.model.anthropic.AnthropicTokenUsage");
 
   private CachedTokens() {}
 
   /** The cached input tokens, or null when the provider does not say. */
   static Integer of(TokenUsage usage) {
-    return OPEN_AI ? OpenAi.cached(usage) : null;
+    Integer cached = OPEN_AI ? OpenAi.cached(usage) : null;
+    return cached == null && ANTHROPIC ? Anthropic.cached(usage) : cached;
   }
 
   private static boolean present(String className) {
@@ -24,6 +27,13 @@ final class CachedTokens {
       return true;
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
+    }
+  }
+
+  /** Loaded only when langchain4j-anthropic is present. */
+  private static final class Anthropic {
+    static Integer cached(TokenUsage usage) {
+      return usage instanceof AnthropicTokenUsage anthropic ? anthropic.cacheReadInputTokens() : null;
     }
   }
 
