@@ -386,6 +386,14 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
     end();
   }
 
+  @Override
+  public void discard() {
+    leaveStack();
+    synchronized (root) {
+      ended = true; // never handed to the writer nor counted in its trace
+    }
+  }
+
   // ---- CurrentSpan ----
 
   @Override

@@ -102,6 +102,9 @@ final class NoopSpan extends TracedCall implements ActiveSpan {
   public void close() {}
 
   @Override
+  public void discard() {}
+
+  @Override
   public CurrentSpan attribute(String key, Object value) {
     return this;
   }

@@ -1,9 +1,13 @@
 package dev.tracewright.langchain4j;
 
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.BeforeToolExecution;
 import dev.langchain4j.service.tool.ToolExecution;
+import dev.tracewright.annotations.SpanKind;
+import dev.tracewright.runtime.ActiveSpan;
 import dev.tracewright.runtime.Tracewright;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,10 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     .build();
  * }</pre>
  *
- * Only tools on a generated {@code *Traced} instance get spans; the hooks add the call ID to them.
+ * A tool on a generated {@code *Traced} instance records its own span, to which the hooks add the
+ * call ID; any other tool gets a {@code TOOL} span from the hooks (name, call ID, arguments, result).
  */
 public final class TracewrightTools {
   public static final String TOOL_CALL_ID = "gen_ai.tool.call.id";
+  /** Before and after hooks of one tool run on the thread that runs it. */
+  private static final ThreadLocal<ActiveSpan> STAND_IN = new ThreadLocal<>();
 
   private TracewrightTools() {}
 
@@ -43,18 +50,60 @@ public final class TracewrightTools {
    */
   public static void beforeToolExecution(BeforeToolExecution before) {
     try {
-      String id = before.request().id();
-      if (id != null) {
-        Tracewright.nextSpanAttributes(Map.of(TOOL_CALL_ID, id));
+      ToolExecutionRequest request = before.request();
+      // In case the tool is not traced: a stand-in span, not current, kept or dropped afterwards.
+      ActiveSpan standIn = Tracewright.span(request.name(), SpanKind.TOOL)
+          .attribute(TOOL_CALL_ID, request.id())
+          .input("arguments", request.arguments())
+          .startDetached();
+      STAND_IN.set(standIn);
+      Map<String, Object> forToolSpan = new HashMap<>();
+      forToolSpan.put("gen_ai.tool.name", request.name());
+      if (request.id() != null) {
+        forToolSpan.put(TOOL_CALL_ID, request.id());
       }
+      Tracewright.nextSpanAttributes(forToolSpan); // always set: whether it was taken tells traced from not
+
     } catch (RuntimeException e) {
       // tracing never disturbs the tool call; nothing recorded is worth an exception here
     }
   }
 
-  /** Drops the call ID if no span took it (a tool that is not traced). */
+  /**
+   * A traced tool recorded its own span (it took the call ID): the stand-in is dropped. Otherwise the
+   * stand-in becomes the tool's span, with the result LangChain4j sends back to the model.
+   */
   public static void afterToolExecution(ToolExecution execution) {
-    Tracewright.nextSpanAttributes(null);
+    ActiveSpan standIn = STAND_IN.get();
+    STAND_IN.remove();
+    boolean untraced = Tracewright.nextSpanAttributes(null);
+    if (standIn == null) {
+      return;
+    }
+    if (!untraced) {
+      standIn.discard();
+      return;
+    }
+    try {
+      if (execution.hasFailed()) {
+        standIn.error(new ToolExecutionFailed(execution.result()));
+      } else {
+        standIn.output(execution.result());
+      }
+    } catch (RuntimeException e) {
+      // as above
+    } finally {
+      standIn.close();
+    }
+  }
+
+  /** The error of a tool whose exception LangChain4j turned into text for the model. */
+  static final class ToolExecutionFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ToolExecutionFailed(String message) {
+      super(message, null, false, false); // no stack trace: it would point here, not at the tool
+    }
   }
 
   /**

@@ -141,6 +141,22 @@ class TracewrightChatModelListenerTest {
   }
 
   @Test
+  void aToolThatIsNotTracedGetsItsSpanFromTheHooks() throws Exception {
+    agent(model(true), new WeatherTools(), false).plan("What is the weather in Paris?");
+    assertTrue(Tracewright.flush());
+
+    SpanRecord agent = store.span("plan");
+    List<SpanRecord> children = byStart(store.children(agent));
+    assertEquals(List.of("chat gpt-4o-mini", "getWeather", "chat gpt-4o-mini"), children.stream().map(SpanRecord::name).toList());
+    SpanRecord tool = children.get(1);
+    assertEquals(SpanKind.TOOL, tool.kind());
+    assertEquals("call_1", tool.attributes().get(TracewrightTools.TOOL_CALL_ID));
+    assertTrue(tool.inputPreview().contains("Paris"), tool.inputPreview());
+    assertEquals("\"sunny, 24 C in Paris\"", tool.outputPreview());
+    assertEquals(1, store.traces().size());
+  }
+
+  @Test
   void concurrentToolExecutionKeepsOneTraceWithToolsUnderTheAgent() throws Exception {
     server.toolCallsPerTurn = 2;
     WeatherTools tools = new WeatherToolsTraced();
