@@ -88,6 +88,8 @@ class KnownResponseUsageTest extends TracingTest {
     assertEquals("gpt-4o", spring.model());
     assertEquals(100L, spring.inputTokens());
     assertEquals(10L, spring.outputTokens());
+    String springOut = new String(store.blobs().get(spring.outputRef()).content(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(springOut.contains("\"text\":\"hi\"") && springOut.contains("ASSISTANT"), "Spring AI's reply is captured with its text and role: " + springOut);
     SpanRecord openAi = store.span("openAi");
     assertEquals("gpt-4o-mini", openAi.model());
     assertEquals(50L, openAi.inputTokens());
