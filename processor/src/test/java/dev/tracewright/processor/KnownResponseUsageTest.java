@@ -34,6 +34,10 @@ class KnownResponseUsageTest extends TracingTest {
           "  @LlmCall public ChatResponse noUsage(String prompt) {",
           "    return ChatResponse.builder().aiMessage(AiMessage.from(\"hi\")).build();",
           "  }",
+          "  @LlmCall public java.util.concurrent.CompletableFuture<ChatResponse> chatAsync(String prompt) {",
+          "    return java.util.concurrent.CompletableFuture.supplyAsync(() -> ChatResponse.builder().aiMessage(AiMessage.from(\"hi\"))",
+          "        .modelName(\"gpt-4o-mini\").tokenUsage(new TokenUsage(90, 9)).build());",
+          "  }",
           "  @LlmCall(model = \"gpt-4o\") public ChatResponse explicit(String prompt) {",
           "    Tracewright.current().tokens(7, 8);",
           "    return chat(prompt);",
@@ -130,6 +134,16 @@ class KnownResponseUsageTest extends TracingTest {
     SpanRecord span = recorded().span("noUsage");
     assertNull(span.inputTokens());
     assertEquals(0, dev.tracewright.runtime.Tracewright.stats().internalErrors(), "no usage is not a failure");
+  }
+
+  @Test
+  void aFutureOfAKnownResponseRecordsItsUsageWhenItCompletes() throws Throwable {
+    Object future = Compiled.call(LANGCHAIN4J.create("com.acme.LlmTraced"), "chatAsync", "hello");
+    ((java.util.concurrent.CompletableFuture<?>) future).get();
+    SpanRecord async = recorded().span("chatAsync");
+    assertEquals("gpt-4o-mini", async.model());
+    assertEquals(90L, async.inputTokens());
+    assertEquals(9L, async.outputTokens());
   }
 
   @Test

@@ -76,6 +76,11 @@ final class NoopSpan extends TracedCall implements ActiveSpan {
   }
 
   @Override
+  public <T, F extends CompletionStage<T>> F returnedFuture(F future, UsageReader<? super T> usage) {
+    return future;
+  }
+
+  @Override
   public void threw(Throwable error) {}
 
   @Override

@@ -69,6 +69,9 @@ public abstract class TracedCall {
    */
   public abstract <F extends CompletionStage<?>> F returnedFuture(F future);
 
+  /** As {@link #returnedFuture(CompletionStage)}, reading the completed value's usage first. */
+  public abstract <T, F extends CompletionStage<T>> F returnedFuture(F future, UsageReader<? super T> usage);
+
   public abstract void threw(Throwable error);
 
   public static Site site(Class<?> type, String function, SpanKind kind, String name) {

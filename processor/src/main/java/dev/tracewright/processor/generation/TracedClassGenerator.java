@@ -209,7 +209,13 @@ public final class TracedClassGenerator {
     b.beginControlFlow("try");
     switch (m.returns()) {
       case VOID -> b.addStatement("$L", target).addStatement("$N.returned()", call);
-      case FUTURE -> b.addStatement("return $N.returnedFuture($L)", call, target);
+      case FUTURE -> {
+        if (usageReader == null) {
+          b.addStatement("return $N.returnedFuture($L)", call, target);
+        } else {
+          b.addStatement("return $N.returnedFuture($L, $N)", call, target, usageReader);
+        }
+      }
       case VALUE -> {
         if (usageReader == null) {
           b.addStatement("return $N.returned($L)", call, target);
