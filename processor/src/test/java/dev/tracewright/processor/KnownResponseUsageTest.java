@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
 import dev.tracewright.runtime.store.SpanRecord;
 import org.junit.jupiter.api.Test;
 
@@ -34,10 +37,8 @@ class KnownResponseUsageTest extends TracingTest {
           "  @LlmCall public ChatResponse noUsage(String prompt) {",
           "    return ChatResponse.builder().aiMessage(AiMessage.from(\"hi\")).build();",
           "  }",
-          "  @LlmCall public java.util.concurrent.CompletableFuture<ChatResponse> chatAsync(String prompt) {",
-          "    return java.util.concurrent.CompletableFuture.supplyAsync(() -> ChatResponse.builder().aiMessage(AiMessage.from(\"hi\"))",
-          "        .modelName(\"gpt-4o-mini\").tokenUsage(new TokenUsage(90, 9)).build());",
-          "  }",
+          "  public final java.util.concurrent.CompletableFuture<ChatResponse> pending = new java.util.concurrent.CompletableFuture<>();",
+          "  @LlmCall public java.util.concurrent.CompletableFuture<ChatResponse> chatAsync(String prompt) { return pending; }",
           "  @LlmCall(model = \"gpt-4o\") public ChatResponse explicit(String prompt) {",
           "    Tracewright.current().tokens(7, 8);",
           "    return chat(prompt);",
@@ -138,8 +139,12 @@ class KnownResponseUsageTest extends TracingTest {
 
   @Test
   void aFutureOfAKnownResponseRecordsItsUsageWhenItCompletes() throws Throwable {
-    Object future = Compiled.call(LANGCHAIN4J.create("com.acme.LlmTraced"), "chatAsync", "hello");
-    ((java.util.concurrent.CompletableFuture<?>) future).get();
+    Object llm = LANGCHAIN4J.create("com.acme.LlmTraced");
+    @SuppressWarnings("unchecked")
+    java.util.concurrent.CompletableFuture<ChatResponse> future =
+        (java.util.concurrent.CompletableFuture<ChatResponse>) Compiled.call(llm, "chatAsync", "hello");
+    future.complete( // completed here, so the span has ended when complete() returns
+        ChatResponse.builder().aiMessage(AiMessage.from("hi")).modelName("gpt-4o-mini").tokenUsage(new TokenUsage(90, 9)).build());
     SpanRecord async = recorded().span("chatAsync");
     assertEquals("gpt-4o-mini", async.model());
     assertEquals(90L, async.inputTokens());
