@@ -24,6 +24,12 @@ public interface ActiveSpan extends CurrentSpan, AutoCloseable {
   /** Marks the span as failed with this error. */
   ActiveSpan error(Throwable error);
 
+  /**
+   * Drops the span instead of ending it: it is never stored, and later calls do nothing. For a span
+   * started in case nothing else records the same work, when something else did.
+   */
+  void discard();
+
   /** Ends the span; later calls do nothing. Never throws. */
   @Override
   void close();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -234,6 +235,32 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
   }
 
   @Override
+  public <T> T returned(T value, UsageReader<? super T> usage) {
+    readUsage(value, usage);
+    return returned(value);
+  }
+
+  /** Model and tokens the response reports, unless the call set tokens itself. */
+  private <T> void readUsage(T value, UsageReader<? super T> usage) {
+    if (value == null) {
+      return;
+    }
+    boolean explicit;
+    synchronized (root) {
+      explicit = inputTokens() >= 0;
+    }
+    if (!explicit) {
+      try {
+        usage.read(value, this);
+      } catch (NullPointerException | NoSuchElementException absent) {
+        // the response reported no usage (or no model): nothing to record
+      } catch (Throwable t) {
+        recorder().internalError("usage", t);
+      }
+    }
+  }
+
+  @Override
   public int returned(int value) {
     end(capturesContent() ? resultCapture(value) : null);
     return value;
@@ -288,6 +315,17 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
 
   @Override
   public <F extends CompletionStage<?>> F returnedFuture(F future) {
+    return endWhenComplete(future, null);
+  }
+
+  @Override
+  public <T, F extends CompletionStage<T>> F returnedFuture(F future, UsageReader<? super T> usage) {
+    return endWhenComplete(future, usage);
+  }
+
+  /** @param usage reads the completed value's usage first, or null */
+  @SuppressWarnings("unchecked")
+  private <F extends CompletionStage<?>> F endWhenComplete(F future, UsageReader<?> usage) {
     leaveStack();
     if (future == null) {
       finish(null);
@@ -299,6 +337,9 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
             if (error != null) {
               finish(unwrap(error));
             } else {
+              if (usage != null) {
+                readUsage(value, (UsageReader<Object>) usage);
+              }
               finish(null, resultCapture(value));
             }
           });
@@ -363,6 +404,14 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
   @Override
   public void close() {
     end();
+  }
+
+  @Override
+  public void discard() {
+    leaveStack();
+    synchronized (root) {
+      ended = true; // never handed to the writer nor counted in its trace
+    }
   }
 
   // ---- CurrentSpan ----

@@ -23,6 +23,11 @@ final class NoopSpan extends TracedCall implements ActiveSpan {
   }
 
   @Override
+  public <T> T returned(T value, UsageReader<? super T> usage) {
+    return value;
+  }
+
+  @Override
   public int returned(int value) {
     return value;
   }
@@ -71,6 +76,11 @@ final class NoopSpan extends TracedCall implements ActiveSpan {
   }
 
   @Override
+  public <T, F extends CompletionStage<T>> F returnedFuture(F future, UsageReader<? super T> usage) {
+    return future;
+  }
+
+  @Override
   public void threw(Throwable error) {}
 
   @Override
@@ -95,6 +105,9 @@ final class NoopSpan extends TracedCall implements ActiveSpan {
 
   @Override
   public void close() {}
+
+  @Override
+  public void discard() {}
 
   @Override
   public CurrentSpan attribute(String key, Object value) {

@@ -38,6 +38,12 @@ public abstract class TracedCall {
 
   public abstract <T> T returned(T value);
 
+  /**
+   * As {@link #returned(Object)}, first reading the model and token usage the value reports,
+   * unless the call set tokens itself.
+   */
+  public abstract <T> T returned(T value, UsageReader<? super T> usage);
+
   public abstract int returned(int value);
 
   public abstract long returned(long value);
@@ -62,6 +68,9 @@ public abstract class TracedCall {
    * future completes, with its value or exception. Returns the same future instance.
    */
   public abstract <F extends CompletionStage<?>> F returnedFuture(F future);
+
+  /** As {@link #returnedFuture(CompletionStage)}, reading the completed value's usage first. */
+  public abstract <T, F extends CompletionStage<T>> F returnedFuture(F future, UsageReader<? super T> usage);
 
   public abstract void threw(Throwable error);
 

@@ -87,6 +87,22 @@ class FrameworkHooksTest {
   }
 
   @Test
+  void aDiscardedSpanIsNeverStoredAndLeavesItsTraceWhole() {
+    init(CapturePolicy.FULL_LOCAL);
+    try (ActiveSpan agent = Tracewright.span("agent", SpanKind.AGENT).start()) {
+      ActiveSpan standIn = Tracewright.span("stand-in", SpanKind.TOOL).startDetached();
+      ActiveSpan current = Tracewright.span("current", SpanKind.TOOL).start();
+      current.discard();
+      assertEquals(agent.spanId(), Tracewright.current().spanId(), "a discarded current span leaves the stack");
+      standIn.discard();
+      standIn.output("late").close();
+    }
+    assertTrue(Tracewright.flush());
+    assertEquals(List.of("agent"), store.names());
+    assertEquals(1, store.traces().get(0).spanCount());
+  }
+
+  @Test
   void hooksAreNoOpsBeforeInit() {
     assertFalse(Tracewright.nextSpanAttributes(Map.of("k", "v")));
     ActiveSpan span = Tracewright.span("x", SpanKind.LLM).startDetached();

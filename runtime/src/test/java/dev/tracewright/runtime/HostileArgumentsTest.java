@@ -133,11 +133,34 @@ class HostileArgumentsTest {
 
   public static final class Empty {}
 
+  /** No properties and no fields: a marker with the type and toString, never a silent {@code {}}. */
   @Test
   void emptyBean() {
     Empty e = new Empty();
     assertSame(e, traced(e));
-    assertEquals("{\"arg\":{}}", only().inputPreview());
+    assertEquals("{\"arg\":{\"$type\":\"" + Empty.class.getName() + "\",\"$toString\":\"" + e + "\"}}", only().inputPreview());
+  }
+
+  /** Private fields and accessors only, like a framework's chat message. */
+  static final class ChatLine {
+    private final String role = "user";
+    private final String apiKey = "plain-looking-value";
+    private final String text;
+
+    ChatLine(String text) {
+      this.text = text;
+    }
+  }
+
+  @Test
+  void anObjectCapturedByItsFieldsIsRedactedLikeAnyContent() {
+    ChatLine line = new ChatLine("mail me at alice@example.com");
+    assertSame(line, traced(line));
+    String preview = only().inputPreview();
+    assertTrue(preview.contains("\"role\":\"user\""), preview);
+    assertTrue(preview.contains("mail me at [REDACTED:"), preview);
+    assertTrue(!preview.contains("alice@example.com"), preview);
+    assertTrue(!preview.contains("plain-looking-value"), "a field named like a secret is redacted by its name: " + preview);
   }
 
   public static final class CallsTracedCodeWhenSerialized {

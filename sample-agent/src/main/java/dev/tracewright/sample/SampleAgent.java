@@ -2,7 +2,10 @@ package dev.tracewright.sample;
 
 import dev.tracewright.runtime.Tracewright;
 import dev.tracewright.cli.TraceDb;
+import dev.tracewright.cli.TraceQuery;
 import dev.tracewright.cli.TraceRenderer;
+import dev.tracewright.sample.langchain4j.LangChain4jSample;
+import dev.tracewright.sample.langchain4j.LocalOpenAiEndpoint;
 import dev.tracewright.runtime.store.H2Store;
 import dev.tracewright.runtime.store.TraceRecord;
 import java.io.PrintStream;
@@ -16,7 +19,8 @@ import java.util.concurrent.Executors;
 
 /**
  * {@code java -jar sample-agent/target/sample-agent.jar [question]}: runs the research agent a few
- * times into the local trace database, prints each trace, and says how to look further.
+ * times into the local trace database, prints each trace, and says how to look further. With
+ * {@code --langchain4j} first, the same offline model answers a LangChain4j {@code AiServices} agent.
  */
 public final class SampleAgent {
   /** The default runs: a plain question, one that needs the calculator, and one that fails. */
@@ -25,9 +29,48 @@ public final class SampleAgent {
       "How many seconds are in a leap year: 366 * 24 * 3600?",
       "What is 42 / 0?");
 
+  /** The {@code --langchain4j} runs: one answered directly, one that needs the calculator tool. */
+  static final List<String> LANGCHAIN4J_QUESTIONS = List.of(
+      "Why is the sky blue?",
+      "How many seconds are in a leap year: 366 * 24 * 3600?");
+
   private SampleAgent() {}
 
+  /**
+   * The LangChain4j variant: an {@code AiServices} agent with the real OpenAI client, against
+   * OPENAI_BASE_URL or else the offline model behind a local OpenAI-compatible endpoint; then
+   * prints the traces. Returns how many runs failed.
+   */
+  public static int runLangChain4j(List<String> questions, Path db, PrintStream out) {
+    Instant start = Instant.now();
+    String base = System.getenv("OPENAI_BASE_URL");
+    String name = System.getenv().getOrDefault("OPENAI_MODEL", "gpt-4o-mini");
+    int failures;
+    try (LocalOpenAiEndpoint local = base == null || base.isBlank() ? new LocalOpenAiEndpoint() : null) {
+      String url = local == null ? base : local.baseUrl();
+      out.println("Tracewright sample agent (LangChain4j), model: " + name + " at " + url);
+      out.println("Recording to " + H2Store.dataFile(db));
+      failures = LangChain4jSample.run(url, System.getenv("OPENAI_API_KEY"), name, questions, out);
+    } catch (java.io.IOException e) {
+      out.println("could not start the local model endpoint: " + e.getMessage());
+      return 1;
+    }
+    Tracewright.flush();
+    printTraces(db, start, out);
+    printLookFurther(db, out);
+    return failures;
+  }
+
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("--langchain4j")) {
+      List<String> rest = List.of(args).subList(1, args.length);
+      List<String> questions = rest.isEmpty() ? LANGCHAIN4J_QUESTIONS : List.of(String.join(" ", rest));
+      Tracewright.initLocal();
+      int failed = runLangChain4j(questions, H2Store.defaultPath(), System.out);
+      Tracewright.shutdown();
+      System.exit(failed > 0 ? 1 : 0);
+      return;
+    }
     ChatModel model;
     try {
       model = modelFromEnvironment();
@@ -86,18 +129,22 @@ public final class SampleAgent {
     }
     Tracewright.flush();
     printTraces(db, start, out);
+    printLookFurther(db, out);
+    return modelFailures;
+  }
+
+  private static void printLookFurther(Path db, PrintStream out) {
     out.println();
     out.println("Look further:");
     String dbFlag = db.equals(H2Store.DEFAULT_PATH) ? "" : " --db " + db;
     out.println("  java -jar cli/target/tracewright.jar list" + dbFlag);
     out.println("  java -jar cli/target/tracewright.jar stats" + dbFlag);
     out.println("  java -jar cli/target/tracewright.jar console" + dbFlag + "    # H2 web console, 127.0.0.1 only");
-    return modelFailures;
   }
 
   private static void printTraces(Path db, Instant since, PrintStream out) {
     try (TraceDb traces = TraceDb.open(db)) {
-      List<TraceRecord> recent = new ArrayList<>(traces.traces(100, false, since.minusSeconds(1)));
+      List<TraceRecord> recent = new ArrayList<>(traces.traces(TraceQuery.recent(100).since(since.minusSeconds(1))));
       java.util.Collections.reverse(recent); // oldest first, in the order they ran
       TraceRenderer renderer = new TraceRenderer(System.console() != null && System.getenv("NO_COLOR") == null);
       for (TraceRecord t : recent) {

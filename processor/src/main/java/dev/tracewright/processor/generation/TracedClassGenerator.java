@@ -14,11 +14,14 @@ import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.TypeVariableName;
 import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.annotations.SpanKind;
+import dev.tracewright.processor.model.KnownResponse;
 import dev.tracewright.processor.model.TracedMethod;
 import dev.tracewright.processor.model.TracedType;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -93,11 +96,20 @@ public final class TracedClassGenerator {
     }
 
     Set<String> taken = reservedNames(type);
+    Map<KnownResponse, String> usageReaders = new EnumMap<>(KnownResponse.class);
     for (TracedMethod method : type.methods()) {
       if (method.traced()) {
         String site = uniqueConstant(method.methodName(), taken);
         spec.addField(siteField(site, userClass, method));
-        spec.addMethod(tracedOverride(method, site, isInterface));
+        String reader = null;
+        if (method.response() != null) {
+          reader = usageReaders.computeIfAbsent(method.response(), r -> {
+            String name = uniqueConstant(UsageReaders.stem(r), taken);
+            spec.addField(UsageReaders.field(r, name));
+            return name;
+          });
+        }
+        spec.addMethod(tracedOverride(method, site, reader, isInterface));
       } else {
         spec.addMethod(forwardingOverride(method, isInterface));
       }
@@ -180,7 +192,8 @@ public final class TracedClassGenerator {
     return FieldSpec.builder(SITE, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL).initializer(init.build()).build();
   }
 
-  private static MethodSpec tracedOverride(TracedMethod m, String site, boolean isInterface) {
+  /** @param usageReader the constant reading the result's usage, or null */
+  private static MethodSpec tracedOverride(TracedMethod m, String site, String usageReader, boolean isInterface) {
     MethodSpec.Builder b = signature(m, isInterface);
     NameAllocator names = new NameAllocator();
     m.element().getParameters().forEach(p -> names.newName(p.getSimpleName().toString()));
@@ -196,8 +209,20 @@ public final class TracedClassGenerator {
     b.beginControlFlow("try");
     switch (m.returns()) {
       case VOID -> b.addStatement("$L", target).addStatement("$N.returned()", call);
-      case FUTURE -> b.addStatement("return $N.returnedFuture($L)", call, target);
-      case VALUE -> b.addStatement("return $N.returned($L)", call, target);
+      case FUTURE -> {
+        if (usageReader == null) {
+          b.addStatement("return $N.returnedFuture($L)", call, target);
+        } else {
+          b.addStatement("return $N.returnedFuture($L, $N)", call, target, usageReader);
+        }
+      }
+      case VALUE -> {
+        if (usageReader == null) {
+          b.addStatement("return $N.returned($L)", call, target);
+        } else {
+          b.addStatement("return $N.returned($L, $N)", call, target, usageReader);
+        }
+      }
     }
     // Precise rethrow: `e` is effectively final, so only what the original throws is declared.
     b.nextControlFlow("catch ($T $N)", Throwable.class, error)

@@ -1,6 +1,7 @@
 package dev.tracewright.processor.model;
 
 import dev.tracewright.annotations.NoCapture;
+import dev.tracewright.annotations.SpanKind;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,8 +118,21 @@ public final class ModelReader {
       captured.add(p.getAnnotation(NoCapture.class) == null);
     }
     String spanName = span == null || span.name().isEmpty() ? m.getSimpleName().toString() : span.name();
+    TracedMethod.ReturnShape shape = shape(resolved.getReturnType());
+    KnownResponse response = span != null && span.kind() == SpanKind.LLM ? knownResponse(resolved.getReturnType(), shape) : null;
     return new TracedMethod(
-        m, resolved, span, spanName, List.copyOf(captured), m.getAnnotation(NoCapture.class) == null, shape(resolved.getReturnType()));
+        m, resolved, span, spanName, List.copyOf(captured), m.getAnnotation(NoCapture.class) == null, shape, response);
+  }
+
+  /** A known response returned as is, or as the value of a future ({@code CompletableFuture<ChatResponse>}). */
+  private KnownResponse knownResponse(TypeMirror returnType, TracedMethod.ReturnShape shape) {
+    return switch (shape) {
+      case VALUE -> KnownResponse.of(returnType, elements);
+      case FUTURE -> returnType instanceof DeclaredType future && future.getTypeArguments().size() == 1
+          ? KnownResponse.of(future.getTypeArguments().get(0), elements)
+          : null;
+      case VOID -> null;
+    };
   }
 
   private TracedMethod.ReturnShape shape(TypeMirror returnType) {

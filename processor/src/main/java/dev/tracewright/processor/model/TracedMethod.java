@@ -13,6 +13,8 @@ import javax.lang.model.type.ExecutableType;
  * @param spanName the span's name: the annotation's, else the method's
  * @param capturedParameters one flag per parameter: false for {@code @NoCapture}
  * @param captureResult false for a {@code @NoCapture} method
+ * @param response for an {@code LLM} span, the known framework response it returns (whose usage
+ *     generated code reads), else null
  */
 public record TracedMethod(
     ExecutableElement element,
@@ -21,7 +23,8 @@ public record TracedMethod(
     String spanName,
     List<Boolean> capturedParameters,
     boolean captureResult,
-    ReturnShape returns) {
+    ReturnShape returns,
+    KnownResponse response) {
 
   /** How the wrapper hands the result back. */
   public enum ReturnShape {

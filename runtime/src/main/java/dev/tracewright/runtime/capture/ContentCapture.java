@@ -17,7 +17,8 @@ import java.util.Arrays;
  * Serializes arguments and return values to JSON on the application thread: the only capture work
  * done there. Any user object is accepted: whatever Jackson cannot write (cycles, nesting beyond
  * Jackson's depth limit, throwing getters, a stack overflow) becomes a small marker object, and
- * output stops at the size limit, so a 100 MB string costs at most the limit.
+ * output stops at the size limit, so a 100 MB string costs at most the limit. An object with no bean
+ * properties is written by its fields, never as {@code {}} (see {@link FieldFallback}).
  *
  * <p>Default typing is never enabled: captured JSON carries no class names to be trusted later.
  */
@@ -40,6 +41,7 @@ public final class ContentCapture {
         JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
+            .addModule(FieldFallback.module())
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
