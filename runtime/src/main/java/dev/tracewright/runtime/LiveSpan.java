@@ -4,6 +4,7 @@ import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.runtime.capture.Captured;
 import dev.tracewright.runtime.capture.ContentCapture;
+import dev.tracewright.runtime.capture.LogSafe;
 import dev.tracewright.runtime.context.Ids;
 import dev.tracewright.runtime.context.Traceparent;
 import java.util.ArrayList;
@@ -193,7 +194,7 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
           model(responseModel);
         }
       } catch (Throwable t) {
-        recorder().internalError("token usage", t);
+        recorder().internalError("token usage", LogSafe.scrub(t)); // user code threw: log no user text
       }
     }
   }
@@ -294,7 +295,7 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
             }
           });
     } catch (Throwable t) {
-      recorder().internalError("future", t);
+      recorder().internalError("future", LogSafe.scrub(t));
       finish(null);
     }
     return future;
