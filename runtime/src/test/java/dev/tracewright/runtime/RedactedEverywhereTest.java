@@ -103,11 +103,11 @@ class RedactedEverywhereTest {
   }
 
   @Test
-  void headersCapturedAsMapOfListsAreRedactedInPreviewAndBlob() {
+  void headersCapturedAsMapOfListsAreRedactedInPreviewAndBlob() throws Exception {
     InMemoryStore store = new InMemoryStore();
     Tracewright.init(TraceConfig.builder().store(store).capturePolicy(CapturePolicy.FULL_LOCAL).build());
     Map<String, List<String>> headers = Map.of("X-Auth-Token", List.of("tok-5f8a9c2e71"));
-    String body = "{\"user\":\"bob\",\"password\":\"Hunter2!xyz\",\"pin\":1}";
+    String body = "{\"user\":\"bob\",\"password\":\"Hunter2!xyz\",\"pin\":1234,\"tokens\":[1,2]}";
     Tracewright.span("http", SpanKind.TOOL).input("headers", headers).input("body", body).run(() -> {});
     assertTrue(Tracewright.flush());
     SpanRecord span = store.spans().get(0);
@@ -117,6 +117,13 @@ class RedactedEverywhereTest {
       assertFalse(text.contains("tok-5f8a9c2e71") || text.contains("Hunter2!xyz"), text);
       assertTrue(text.contains("\"X-Auth-Token\":[\"[REDACTED:secret]\"]"), text);
     }
+    // Redaction keeps the blob valid JSON, the JSON body inside its string included.
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode inner = json.readTree(json.readTree(content).path("body").asText());
+    assertEquals("[REDACTED:secret]", inner.path("password").asText());
+    assertEquals("[REDACTED:secret]", inner.path("pin").asText());
+    assertEquals("bob", inner.path("user").asText());
+    assertEquals(2, inner.path("tokens").size());
   }
 
   @Test

@@ -23,6 +23,8 @@ final class SecretValueRule implements PatternRedactor.Rule {
       List.of("password", "passwd", "pwd", "passphrase", "secret", "secrets", "secretkey", "signingkey", "encryptionkey",
           "privatekey", "masterkey", "hmackey", "apikey", "accesskey", "token", "authorization", "auth", "credential",
           "credentials", "cookie", "sessionid");
+  /** Short keys that name a secret only as a whole word: "pin" but not "spin", "pass" but not "bypass". */
+  private static final Set<String> SENSITIVE_KEYS = Set.of("pass", "pin", "otp", "cvv", "cvc");
   /** Schemes of an Authorization value: the credential is the word after them. */
   private static final Set<String> AUTH_SCHEMES =
       Set.of("basic", "bearer", "token", "digest", "negotiate", "ntlm", "apikey", "key", "hmac", "aws4-hmac-sha256");
@@ -51,6 +53,7 @@ final class SecretValueRule implements PatternRedactor.Rule {
       while (quotedKey && nameEnd > last && text.charAt(nameEnd - 1) == '\\') {
         nameEnd--; // \"password\": a key inside a JSON string
       }
+      boolean escapedKey = quotedKey && nameEnd < keyEnd - 1;
       int nameStart = nameEnd;
       while (nameStart > last && nameEnd - nameStart < MAX_KEY && isKey(text.charAt(nameStart - 1))) {
         nameStart--;
@@ -68,7 +71,7 @@ final class SecretValueRule implements PatternRedactor.Rule {
       }
       char open = text.charAt(valueStart);
       int valueEnd;
-      boolean quoteMarker = false; // a bare JSON value becomes a JSON string, so the JSON stays valid
+      boolean quoteMarker = false; // a bare JSON value becomes a JSON string (quoted like its key): still JSON
       if (open == '"' || open == '\'') {
         valueStart++;
         valueEnd = closingQuote(text, valueStart, open);
@@ -77,7 +80,7 @@ final class SecretValueRule implements PatternRedactor.Rule {
         valueStart += run + 1;
         valueEnd = closingEscapedQuote(text, valueStart, run);
       } else if (open == '[') {
-        int close = closingBracket(text, valueStart);
+        int close = closingBracket(text, valueStart, escapedKey);
         if (quotedKey) {
           valueStart++; // keep the brackets: ["[REDACTED:secret]"]
           valueEnd = close;
@@ -113,7 +116,8 @@ final class SecretValueRule implements PatternRedactor.Rule {
         sb = new StringBuilder(text.length());
       }
       String marker = PatternRedactor.marker("secret");
-      sb.append(text, last, valueStart).append(quoteMarker ? '"' + marker + '"' : marker);
+      String quote = text.substring(nameEnd, keyEnd); // the key's own quote, escaped as deep as it is
+      sb.append(text, last, valueStart).append(quoteMarker ? quote + marker + quote : marker);
       last = valueEnd;
       i = valueEnd - 1;
     }
@@ -134,6 +138,9 @@ final class SecretValueRule implements PatternRedactor.Rule {
   }
 
   private static boolean endsWithSensitive(String normalized) {
+    if (SENSITIVE_KEYS.contains(normalized)) {
+      return true;
+    }
     for (String suffix : SENSITIVE_SUFFIXES) {
       if (normalized.endsWith(suffix)) {
         return true;
@@ -242,13 +249,16 @@ final class SecretValueRule implements PatternRedactor.Rule {
     return text.length();
   }
 
-  /** The index of the bracket closing the one at {@code from} (strings skipped), or the end. */
-  private static int closingBracket(String text, int from) {
+  /**
+   * The index of the bracket closing the one at {@code from}, or the end. Strings are skipped, but
+   * not in JSON inside a JSON string, whose quotes are escaped: there brackets are just counted.
+   */
+  private static int closingBracket(String text, int from, boolean escaped) {
     int depth = 0;
     int i = from;
     while (i < text.length()) {
       char c = text.charAt(i);
-      if (c == '"') {
+      if (c == '"' && !escaped) {
         i = closingQuote(text, i + 1, '"') + 1;
         continue;
       }

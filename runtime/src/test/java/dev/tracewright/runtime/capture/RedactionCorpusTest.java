@@ -89,6 +89,8 @@ class RedactionCorpusTest {
         Arguments.of("Token credentials in prose", "send Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b upstream", "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"),
         Arguments.of("X-Auth-Token as Map<String, List<String>> (JSON)", "{\"headers\":{\"X-Auth-Token\":[\"tok-5f8a9c2e71\"],\"Accept\":[\"application/json\"]}}", "tok-5f8a9c2e71"),
         Arguments.of("X-Auth-Token as Map<String, List<String>> (toString)", "headers={X-Auth-Token=[tok-5f8a9c2e71, tok-second-2], Accept=[json]}", "tok-"),
+        Arguments.of("X-Auth-Token list in a JSON string body", "{\"body\":\"{\\\"X-Auth-Token\\\":[\\\"tok-5f8a9c2e71\\\"],\\\"n\\\":1}\"}", "tok-5f8a9c2e71"),
+        Arguments.of("short key named pass", "{\"credentials\":{\"user\":\"u\",\"pass\":\"P4ss-word\"}}", "P4ss-word"),
         Arguments.of("raw X-Auth-Token header", "X-Auth-Token: tok-5f8a9c2e71", "tok-5f8a9c2e71"),
         Arguments.of("secretKey field", "{\"secretKey\":\"Sk9-abcdef-123\"}", "Sk9-abcdef-123"),
         Arguments.of("signingKey field", "{\"signingKey\":\"sign-77aa99\"}", "sign-77aa99"),
@@ -137,6 +139,20 @@ class RedactionCorpusTest {
   })
   void issue14LookalikesSurvive(String text) {
     assertEquals(text, DEFAULTS.redact(text));
+  }
+
+  @Test
+  void redactedJsonStaysJsonWithItsOtherFields() {
+    assertEquals("{\"body\":\"{\\\"pin_password\\\":\\\"[REDACTED:secret]\\\"}\"}", DEFAULTS.redact("{\"body\":\"{\\\"pin_password\\\":84726153}\"}"));
+    assertEquals("{\"password\":\"[REDACTED:secret]\",\"n\":1}", DEFAULTS.redact("{\"password\":84726153,\"n\":1}"));
+    assertEquals("{\"X-Auth-Token\":[\"[REDACTED:secret]\"],\"Accept\":[\"json\"]}", DEFAULTS.redact("{\"X-Auth-Token\":[\"a\",\"b\"],\"Accept\":[\"json\"]}"));
+    assertEquals("{\"body\":\"{\\\"X-Auth-Token\\\":[\\\"[REDACTED:secret]\\\"],\\\"n\\\":1}\"}",
+        DEFAULTS.redact("{\"body\":\"{\\\"X-Auth-Token\\\":[\\\"tok-5f8a9c2e71\\\"],\\\"n\\\":1}\"}"));
+    assertEquals("{\"body\":\"{\\\"password\\\":\\\"[REDACTED:secret]\\\",\\\"n\\\":1}\"}",
+        DEFAULTS.redact("{\"body\":\"{\\\"password\\\":\\\"a\\\\\\\"b\\\",\\\"n\\\":1}\"}"));
+    assertEquals("{\"pem\":\"[REDACTED:private_key]\",\"n\":1}", DEFAULTS.redact("{\"pem\":\"-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIB\",\"n\":1}"));
+    assertEquals("{\"key\":\"sk\"}", DEFAULTS.redact("{\"key\":\"\\u0073k\"}"), "printable escapes are decoded: same JSON");
+    assertEquals("{\"q\":\"\\u0022\\u005c\\u000a\"}", DEFAULTS.redact("{\"q\":\"\\u0022\\u005c\\u000a\"}"), "quote, backslash, control stay escaped");
   }
 
   @Test
