@@ -4,6 +4,7 @@ import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.runtime.capture.Captured;
 import dev.tracewright.runtime.capture.ContentCapture;
+import dev.tracewright.runtime.capture.ContentProcessor;
 import dev.tracewright.runtime.capture.LogSafe;
 import dev.tracewright.runtime.context.Ids;
 import dev.tracewright.runtime.context.Traceparent;
@@ -488,7 +489,8 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
       message = "[getMessage() threw " + t.getClass().getName() + "]";
     }
     if (message != null && message.length() > MAX_ERROR_MESSAGE) {
-      message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
+      // The word the cut went through goes too: it may be a key's start, too short to be recognised.
+      message = ContentProcessor.withoutCutWord(message.substring(0, MAX_ERROR_MESSAGE)) + "...";
     }
     return new String[] {error.getClass().getName(), message};
   }

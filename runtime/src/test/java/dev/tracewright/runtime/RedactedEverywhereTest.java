@@ -142,4 +142,21 @@ class RedactedEverywhereTest {
     assertEquals("[toString() threw java.lang.IllegalStateException]", value);
     assertEquals(1, store.spans().size(), store.spans().stream().map(SpanRecord::name).collect(Collectors.joining()));
   }
+
+  @Test
+  void aKeyCutByTheContentLimitOrTheErrorCapLeavesNoPrefix() {
+    InMemoryStore store = new InMemoryStore();
+    Tracewright.init(TraceConfig.builder().store(store).maxContentBytes(64).build());
+    String text = "x".repeat(39) + " " + KEY; // the 64-byte cut lands inside the key
+    try (ActiveSpan s = Tracewright.span("call", SpanKind.LLM).input("p", text).start()) {
+      s.error(new IllegalStateException("y".repeat(4079) + " " + KEY)); // the 4,096-character cap too
+    }
+    assertTrue(Tracewright.flush());
+    SpanRecord span = store.spans().get(0);
+    String content = new String(store.blobs().get(span.inputRef()).content(), StandardCharsets.UTF_8);
+    for (String stored : List.of(span.inputPreview(), content, span.errorMessage())) {
+      assertFalse(stored.contains("sk-proj-A"), stored);
+    }
+    assertTrue(content.contains("[truncated at 64 bytes]"), content);
+  }
 }

@@ -21,6 +21,8 @@ public final class ContentProcessor {
   /** Names longer than this are redacted each time instead of cached. */
   private static final int MAX_CACHED_NAME = 256;
   private static final int MAX_CACHED_NAMES = 1024;
+  /** A cut word longer than this is dropped only in part: keys and tokens are shorter. */
+  private static final int MAX_CUT_WORD = 4096;
 
   private final Redactor redactor;
   private final int previewChars;
@@ -54,7 +56,8 @@ public final class ContentProcessor {
     }
     // The cut may split a multi-byte character; the decoder already replaced it. The marker goes
     // on after redaction, so a key cut short (no END line) cannot swallow it.
-    String clean = redact(new String(captured.json(), StandardCharsets.UTF_8));
+    String text = new String(captured.json(), StandardCharsets.UTF_8);
+    String clean = redact(captured.truncated() ? withoutCutWord(text) : text);
     if (captured.truncated()) {
       clean = clean + ELLIPSIS + "[truncated at " + captured.json().length + " bytes]";
     }
@@ -66,6 +69,23 @@ public final class ContentProcessor {
       blob = new BlobRecord(hash, captured.truncated() ? MEDIA_TEXT : MEDIA_JSON, bytes);
     }
     return new Processed(preview, blob, clean);
+  }
+
+  /**
+   * Text cut at a limit, without the word the cut went through: that word may be the start of a
+   * key, too short now for its rule to recognise, and a key's first characters are still a leak.
+   */
+  public static String withoutCutWord(String text) {
+    int end = text.length();
+    int start = end;
+    while (start > 0 && end - start < MAX_CUT_WORD && isWordChar(text.charAt(start - 1))) {
+      start--;
+    }
+    return start == end ? text : text.substring(0, start);
+  }
+
+  private static boolean isWordChar(char c) {
+    return Character.isLetterOrDigit(c) || "_-+/=.~:@%".indexOf(c) >= 0;
   }
 
   /** A name or other short, repeated string, redacted through a small cache. */
