@@ -98,10 +98,10 @@ final class SecretValueRule implements PatternRedactor.Rule {
         }
         quoteMarker = true;
       } else {
-        valueEnd = wordEnd(text, valueStart);
         if (isPathOfPwd(text, nameStart, nameEnd, open)) {
-          continue; // PWD=/home/bob is the shell's working directory
+          continue; // PWD=/home/bob is the shell's working directory (decided before any scan ahead)
         }
+        valueEnd = wordEnd(text, valueStart);
         if (isAuthScheme(text, valueStart, valueEnd) && valueEnd + 1 < text.length() && text.charAt(valueEnd) == ' '
             && !isDelimiter(text.charAt(valueEnd + 1))) {
           valueEnd = wordEnd(text, valueEnd + 1); // Authorization: Basic dXNlcjpwYXNz

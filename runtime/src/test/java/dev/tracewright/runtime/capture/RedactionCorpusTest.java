@@ -209,7 +209,8 @@ class RedactionCorpusTest {
         "password=[".repeat(100_000), "\\\"password\\\":\\\"" + "\\".repeat(500_000), "aws " + "A/b1".repeat(250_000),
         "secret " + ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ").repeat(24_000), "Basic ".repeat(170_000),
         "Bearer " + "a".repeat(1_000_000), "Token " + "x".repeat(1_000_000), "Authorization: Basic ".repeat(50_000),
-        "-----BEGIN PGP PRIVATE KEY BLOCK-----".repeat(25_000), "1".repeat(1_000_000))) {
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----".repeat(25_000), "PWD=/".repeat(200_000),
+        "password: " + "click".repeat(200_000) + " here", "Authorization: Token ".repeat(50_000), "1".repeat(1_000_000))) {
       assertTrue(DEFAULTS.redact(attack).length() > 0);
     }
   }
