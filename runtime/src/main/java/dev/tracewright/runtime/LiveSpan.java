@@ -4,6 +4,8 @@ import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.runtime.capture.Captured;
 import dev.tracewright.runtime.capture.ContentCapture;
+import dev.tracewright.runtime.capture.ContentProcessor;
+import dev.tracewright.runtime.capture.LogSafe;
 import dev.tracewright.runtime.context.Ids;
 import dev.tracewright.runtime.context.Traceparent;
 import java.util.ArrayList;
@@ -203,7 +205,7 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
           model(responseModel);
         }
       } catch (Throwable t) {
-        recorder().internalError("token usage", t);
+        recorder().internalError("token usage", LogSafe.scrub(t)); // user code threw: log no user text
       }
     }
   }
@@ -344,7 +346,7 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
             }
           });
     } catch (Throwable t) {
-      recorder().internalError("future", t);
+      recorder().internalError("future", LogSafe.scrub(t));
       finish(null);
     }
     return future;
@@ -560,7 +562,8 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
       message = "[getMessage() threw " + t.getClass().getName() + "]";
     }
     if (message != null && message.length() > MAX_ERROR_MESSAGE) {
-      message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
+      // The word the cut went through goes too: it may be a key's start, too short to be recognised.
+      message = ContentProcessor.withoutCutWord(message.substring(0, MAX_ERROR_MESSAGE)) + "...";
     }
     return new String[] {error.getClass().getName(), message};
   }

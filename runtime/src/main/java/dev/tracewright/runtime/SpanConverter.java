@@ -15,7 +15,10 @@ import java.util.Map;
 
 /**
  * Writer-thread half of recording: turns ended live spans into stored records. Redaction, previews,
- * hashing, hex IDs and timestamps all happen here, off the application's threads.
+ * hashing, hex IDs and timestamps all happen here, off the application's threads. Every string
+ * that came from the application goes through the redactor: content, but also span, trace and
+ * event names, attribute keys and values (numbers too), model, provider, thread name and the
+ * error's type and message. Names repeat, so they are redacted once through a cache.
  */
 final class SpanConverter {
   private final ContentProcessor content;
@@ -54,10 +57,10 @@ final class SpanConverter {
   }
 
   /** The {@code traces} row: built here, on the writer thread, from totals the span carried. */
-  private static TraceRecord traceRecord(RootSpan r, RootSpan.Totals t) {
+  private TraceRecord traceRecord(RootSpan r, RootSpan.Totals t) {
     return new TraceRecord(
         Ids.hex(r.traceIdHigh, r.traceIdLow),
-        r.site.name,
+        content.redactName(r.site.name),
         r.recorder.config.serviceName(),
         Clock.instant(r.startEpochNanos()),
         Clock.instant(r.startEpochNanos() + r.durationNanos()),
@@ -85,17 +88,17 @@ final class SpanConverter {
         Ids.hex(s.spanId),
         Ids.hex(s.root.traceIdHigh, s.root.traceIdLow),
         s.parentSpanId == 0 ? null : Ids.hex(s.parentSpanId),
-        s.site.name,
+        content.redactName(s.site.name),
         s.site.kind,
         s.isError() ? SpanRecord.ERROR : SpanRecord.OK,
         Clock.instant(s.startEpochNanos()),
         Clock.instant(s.startEpochNanos() + s.durationNanos()),
         s.durationNanos(),
-        s.site.codeNamespace,
-        s.site.codeFunction,
-        s.threadName,
-        s.model,
-        s.provider,
+        content.redactName(s.site.codeNamespace),
+        content.redactName(s.site.codeFunction),
+        content.redactName(s.threadName),
+        content.redactName(s.model),
+        content.redactName(s.provider),
         s.inputTokens() < 0 ? null : s.inputTokens(),
         s.outputTokens() < 0 ? null : s.outputTokens(),
         Double.isNaN(s.costUsd()) ? null : s.costUsd(),
@@ -103,7 +106,7 @@ final class SpanConverter {
         out == null ? null : out.preview(),
         in == null ? null : in.ref(),
         out == null ? null : out.ref(),
-        s.errorType,
+        content.redactName(s.errorType),
         content.redact(s.errorMessage),
         attributes(s.site.attributes, s.attributes),
         s.policy);
@@ -116,30 +119,24 @@ final class SpanConverter {
     String spanId = Ids.hex(s.spanId);
     int seq = 0;
     for (LiveSpan.Event e : s.events) {
-      events.add(new EventRecord(spanId, seq++, Clock.instant(e.epochNanos()), e.name(), attributes(Map.of(), e.attributes())));
+      events.add(new EventRecord(spanId, seq++, Clock.instant(e.epochNanos()), content.redactName(e.name()), attributes(Map.of(), e.attributes())));
     }
   }
 
   /**
-   * The site's attributes, then the call's (which win). Strings are redacted like content; numbers
-   * and booleans are kept; anything else becomes text.
+   * The site's attributes, then the call's (which win), keys and values redacted. Booleans are
+   * kept; numbers stay numbers unless redaction changes them; anything else becomes text.
    */
-  private Map<String, Object> attributes(Map<String, ? extends Object> fromSite, Map<String, Object> raw) {
+  private Map<String, Object> attributes(Map<String, String> fromSite, Map<String, Object> raw) {
     if ((raw == null || raw.isEmpty()) && fromSite.isEmpty()) {
       return Map.of();
     }
-    Map<String, Object> clean = new LinkedHashMap<>(fromSite);
-    if (raw == null) {
-      return clean;
+    Map<String, Object> clean = new LinkedHashMap<>();
+    // The site's are compile-time constants: cached like names.
+    fromSite.forEach((k, v) -> clean.put(content.redactName(k), content.redactConstantAttribute(k, v)));
+    if (raw != null) {
+      raw.forEach((k, v) -> clean.put(content.redactName(k), content.redactAttribute(k, v)));
     }
-    raw.forEach(
-        (k, v) -> {
-          if (v instanceof Number || v instanceof Boolean) {
-            clean.put(k, v);
-          } else {
-            clean.put(k, content.redact(String.valueOf(v)));
-          }
-        });
     return clean;
   }
 }

@@ -23,7 +23,8 @@ final class EmailRule implements PatternRedactor.Rule {
         start--;
       }
       int end = domainEnd(text, at + 1);
-      if (start < at && end > 0 && (start == 0 || !isLocal(text.charAt(start - 1)))) {
+      boolean urlUser = start >= 3 && text.startsWith("://", start - 3); // ssh://git@host: a URL's user, not a mailbox
+      if (start < at && end > 0 && (start == 0 || !isLocal(text.charAt(start - 1))) && !urlUser) {
         if (sb == null) {
           sb = new StringBuilder(text.length());
         }

@@ -19,14 +19,16 @@ public final class PatternRedactor implements Redactor {
   static final int MAX_INPUT_CHARS = 2 * 1024 * 1024;
 
   private final List<Rule> rules;
+  private final boolean secretKeys;
 
   /** One rule: returns the text unchanged (the same instance) when it finds nothing. */
   interface Rule {
     String apply(String text);
   }
 
-  private PatternRedactor(List<Rule> rules) {
+  private PatternRedactor(List<Rule> rules, boolean secretKeys) {
     this.rules = List.copyOf(rules);
+    this.secretKeys = secretKeys;
   }
 
   public static Builder builder() {
@@ -43,6 +45,12 @@ public final class PatternRedactor implements Redactor {
       out = rule.apply(out);
     }
     return out;
+  }
+
+  /** With the defaults: keys named like password, token, secretKey, X-Auth-Token... */
+  @Override
+  public boolean hidesValueOf(String key) {
+    return secretKeys && SecretValueRule.isSecretKey(key);
   }
 
   static String marker(String name) {
@@ -78,12 +86,74 @@ public final class PatternRedactor implements Redactor {
       return text.contains(literal);
     }
     int n = literal.length();
+    char lower = Character.toLowerCase(literal.charAt(0));
+    char upper = Character.toUpperCase(literal.charAt(0));
     for (int i = 0; i + n <= text.length(); i++) {
-      if (text.regionMatches(true, i, literal, 0, n)) {
+      char c = text.charAt(i); // a plain compare first: regionMatches per position was most of the cost
+      if ((c == lower || c == upper) && text.regionMatches(true, i, literal, 0, n)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Whether {@code text[from, to)} looks like a credential rather than a word: at least 8
+   * characters with a letter and a digit, or three of lower case, upper case (after the first
+   * letter: "Instruments" is a word), digit and symbol, or 24 or more letters mixing cases.
+   */
+  static boolean tokenShaped(CharSequence text, int from, int to) {
+    if (to - from < 8) {
+      return false;
+    }
+    boolean lower = false;
+    boolean upper = false;
+    boolean digit = false;
+    boolean symbol = false;
+    for (int k = from; k < to; k++) {
+      char c = text.charAt(k);
+      if (c >= 'a' && c <= 'z') {
+        lower = true;
+      } else if (c >= 'A' && c <= 'Z') {
+        upper |= k > from;
+      } else if (c >= '0' && c <= '9') {
+        digit = true;
+      } else {
+        symbol = true;
+      }
+    }
+    int classes = (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (symbol ? 1 : 0);
+    return ((lower || upper) && digit) || classes >= 3 || (to - from >= 24 && lower && upper);
+  }
+
+  /** The credential after an auth scheme ("Bearer x", "Token x"): the match's last word. */
+  static boolean credentialAfterScheme(String match) {
+    int k = match.length();
+    while (k > 0 && !Character.isWhitespace(match.charAt(k - 1))) {
+      k--;
+    }
+    return tokenShaped(match, k, match.length());
+  }
+
+  /** {@code Basic <base64>} whose payload decodes to printable {@code user:password}. */
+  static boolean basicCredentials(String match) {
+    int k = match.length();
+    while (k > 0 && !Character.isWhitespace(match.charAt(k - 1))) {
+      k--;
+    }
+    try {
+      byte[] decoded = java.util.Base64.getDecoder().decode(match.substring(k));
+      boolean colon = false;
+      for (byte b : decoded) {
+        if (b < 0x20 || b > 0x7e) {
+          return false;
+        }
+        colon |= b == ':';
+      }
+      return colon;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Luhn checksum over the digits of a candidate card number (separators ignored). */
@@ -119,7 +189,7 @@ public final class PatternRedactor implements Redactor {
         if (++digits >= 13) {
           return true;
         }
-      } else if (c != ' ' && c != '-') {
+      } else if (c != ' ' && c != '-' && c != '.') {
         digits = 0;
       }
     }
@@ -129,8 +199,12 @@ public final class PatternRedactor implements Redactor {
   public static final class Builder {
     private final List<Rule> rules = new ArrayList<>();
 
+    private boolean secretKeys;
+
     /** Adds the built-in rules (order matters: specific shapes before generic ones). */
     public Builder withDefaults() {
+      secretKeys = true;
+      rules.add(new JsonEscapeRule());
       rules.add(new PemKeyRule());
       regex("jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", "eyJ");
       regex("anthropic_key", "\\bsk-ant-[A-Za-z0-9_-]{20,}", "sk-ant-");
@@ -138,14 +212,21 @@ public final class PatternRedactor implements Redactor {
       regex("aws_access_key", "\\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[A-Z0-9]{16}\\b", "AKIA", "ASIA", "ABIA", "ACCA", "AROA", "AIDA");
       regex("github_token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\\b", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_");
       regex("google_api_key", "\\bAIza[0-9A-Za-z_-]{35}", "AIza");
-      regex("stripe_key", "\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}\\b", "_live_", "_test_");
-      regex("slack_token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}", "xox");
+      regex("stripe_key", "\\b(?:(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})\\b", "_live_", "_test_", "whsec_");
+      regex("slack_token", "\\b(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,}", "xox", "xapp-");
       regex("slack_webhook", "https://hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{10,}", "hooks.slack.com");
-      rules.add(new RegexRule("bearer", Pattern.compile("(?i)\\bbearer\\s+[A-Za-z0-9._~+/=-]{8,}"), List.of("bearer"), true, null));
+      rules.add(new UrlCredentialsRule());
+      // Possessive: the credential class excludes whitespace, so nothing is ever given back.
+      rules.add(new RegexRule("basic_auth", Pattern.compile("(?i)\\bbasic\\s{1,16}+[A-Za-z0-9+/]{8,}+={0,2}+"), List.of("basic"), true,
+          PatternRedactor::basicCredentials));
+      rules.add(new RegexRule("bearer", Pattern.compile("(?i)\\bbearer\\s{1,16}+[A-Za-z0-9._~+/=-]{8,}+"), List.of("bearer"), true,
+          PatternRedactor::credentialAfterScheme));
+      rules.add(new RegexRule("auth_token", Pattern.compile("\\bToken\\s{1,16}+[A-Za-z0-9._~+/=-]{16,}+"), List.of("Token"), false,
+          PatternRedactor::credentialAfterScheme));
+      rules.add(new AwsSecretKeyRule());
       rules.add(new SecretValueRule());
       rules.add(new EmailRule());
-      RegexRule cards = new RegexRule("card", Pattern.compile("\\b\\d(?:[ -]?\\d){12,18}\\b"), List.of(), false, PatternRedactor::luhnValid);
-      rules.add(text -> hasLongDigitRun(text) ? cards.apply(text) : text);
+      rules.add(new CardNumberRule());
       return this;
     }
 
@@ -161,7 +242,7 @@ public final class PatternRedactor implements Redactor {
     }
 
     public PatternRedactor build() {
-      return new PatternRedactor(rules);
+      return new PatternRedactor(rules, secretKeys);
     }
   }
 }

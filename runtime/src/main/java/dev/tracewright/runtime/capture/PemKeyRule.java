@@ -1,14 +1,19 @@
 package dev.tracewright.runtime.capture;
 
 /**
- * PEM private keys: from {@code -----BEGIN ... PRIVATE KEY-----} to the matching END line. Linear:
- * the next END is found once and reused for every BEGIN before it (a regex with a lazy body
- * rescans the rest of the text per BEGIN, which 30,000 BEGINs turn into minutes).
+ * PEM and PGP private keys: from {@code -----BEGIN ... PRIVATE KEY-----} (or {@code PRIVATE KEY
+ * BLOCK-----}) to the matching END line. A key with no END line (cut short, pasted in part) is
+ * redacted to the end of its string: the next double quote (key bodies never contain one) or the
+ * end of the text. Linear: the next END is found once and reused for every BEGIN before it (a
+ * regex with a lazy body rescans the rest of the text per BEGIN, which 30,000 BEGINs turn into
+ * minutes).
  */
 final class PemKeyRule implements PatternRedactor.Rule {
   private static final String BEGIN = "-----BEGIN ";
   private static final String END = "-----END ";
-  private static final String TAIL = "PRIVATE KEY-----";
+  private static final String TAIL = "PRIVATE KEY";
+  private static final String DASHES = "-----";
+  private static final String BLOCK = " BLOCK-----";
   private static final int MAX_LABEL = 40;
 
   @Override
@@ -30,7 +35,15 @@ final class PemKeyRule implements PatternRedactor.Rule {
         end = text.indexOf(END, headerEnd);
       }
       if (end < 0) {
-        break; // no END anywhere after: nothing more to redact
+        int quote = text.indexOf('"', headerEnd);
+        int stop = quote < 0 ? text.length() : quote;
+        if (sb == null) {
+          sb = new StringBuilder(text.length());
+        }
+        sb.append(text, last, begin).append(PatternRedactor.marker("private_key"));
+        last = stop;
+        begin = quote < 0 ? -1 : text.indexOf(BEGIN, stop);
+        continue; // no END after this key: its body runs to the end of its string
       }
       int footerEnd = privateKeyHeaderEnd(text, end + END.length());
       if (footerEnd < 0) {
@@ -47,12 +60,16 @@ final class PemKeyRule implements PatternRedactor.Rule {
     return sb == null ? text : sb.append(text, last, text.length()).toString();
   }
 
-  /** After BEGIN/END: up to 40 capitals and spaces, then PRIVATE KEY-----; returns where it ends. */
+  /** After BEGIN/END: up to 40 capitals and spaces, then PRIVATE KEY( BLOCK)-----; where it ends. */
   private static int privateKeyHeaderEnd(String text, int from) {
     int i = from;
     while (i < text.length() && i - from <= MAX_LABEL) {
       if (text.startsWith(TAIL, i)) {
-        return i + TAIL.length();
+        int after = i + TAIL.length();
+        if (text.startsWith(DASHES, after)) {
+          return after + DASHES.length();
+        }
+        return text.startsWith(BLOCK, after) ? after + BLOCK.length() : -1;
       }
       char c = text.charAt(i);
       if (!(c == ' ' || (c >= 'A' && c <= 'Z'))) {

@@ -11,7 +11,19 @@ public interface Redactor {
 
   String redact(String text);
 
-  /** The built-in rules: keys and tokens of common providers, JWTs, PEM keys, emails, cards. */
+  /**
+   * Whether every value under this attribute key is a secret whatever it looks like (a numeric
+   * {@code password}, a {@code signingKey}): such values are stored as {@code [REDACTED:secret]}.
+   * The default redactor says yes for keys named like passwords, tokens and keys.
+   */
+  default boolean hidesValueOf(String key) {
+    return false;
+  }
+
+  /**
+   * The built-in rules: keys and tokens of common providers, JWTs, PEM and PGP keys, credentials
+   * in URLs and Authorization values, values of secret-named keys, emails, payment cards.
+   */
   static Redactor defaults() {
     return PatternRedactor.builder().withDefaults().build();
   }

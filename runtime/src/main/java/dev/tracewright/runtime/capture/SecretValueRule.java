@@ -1,21 +1,37 @@
 package dev.tracewright.runtime.capture;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
- * Values of keys named like secrets: {@code "password": "..."} in JSON, and {@code api_key=...} or
- * {@code token: ...} in text. Anchored on each {@code :} and {@code =}: the key is read backwards
- * (at most 64 characters), the value forwards to its closing quote (escapes honoured) or to a
- * delimiter, so the scan is linear whatever the input.
+ * Values of keys named like secrets: {@code "password": "..."} in JSON (also JSON inside a JSON
+ * string, {@code \"password\":\"...\"}, numbers and arrays of strings), and {@code api_key=...},
+ * {@code X-Auth-Token: ...} or {@code Authorization: Basic ...} in text. Anchored on each {@code :}
+ * and {@code =}: the key is read backwards (at most 64 characters), the value forwards to its
+ * closing quote or bracket (escapes honoured) or to a delimiter, so the scan is linear whatever the
+ * input.
  */
 final class SecretValueRule implements PatternRedactor.Rule {
   private static final int MAX_KEY = 64;
   private static final int MAX_GAP = 16;
-  /** A key is sensitive when it ends with one of these (case-insensitive): db_password, accessToken. */
+  /**
+   * A key is sensitive when, lower-cased with {@code _ - .} removed, it ends with one of these:
+   * db_password, accessToken, X-Auth-Token, signingKey, encryption_key.
+   */
   private static final List<String> SENSITIVE_SUFFIXES =
-      List.of("password", "passwd", "pwd", "passphrase", "secret", "apikey", "api_key", "api-key", "accesskey",
-          "access_key", "token", "authorization", "auth", "credential", "credentials", "privatekey", "private_key",
-          "cookie", "session_id");
+      List.of("password", "passwd", "pwd", "passphrase", "secret", "secrets", "secretkey", "signingkey", "encryptionkey",
+          "privatekey", "masterkey", "hmackey", "apikey", "accesskey", "token", "authorization", "auth", "credential",
+          "credentials", "cookie", "sessionid");
+  /** Short keys that name a secret only as a whole word: "pin" but not "spin", "pass" but not "bypass". */
+  private static final Set<String> SENSITIVE_KEYS = Set.of("pass", "pin", "otp", "cvv", "cvc");
+  /** Schemes of an Authorization value: the credential is the word after them. */
+  private static final Set<String> AUTH_SCHEMES =
+      Set.of("basic", "bearer", "token", "digest", "negotiate", "ntlm", "apikey", "key", "hmac", "aws4-hmac-sha256");
+  /** Words that follow "password:" in prose and UI text, never a password worth hiding. */
+  private static final Set<String> PROSE_VALUES =
+      Set.of("required", "optional", "none", "null", "empty", "hidden", "redacted", "masked", "invalid", "incorrect",
+          "expired", "changed", "reset", "unknown", "n/a", "yes", "no", "true", "false");
 
   @Override
   public String apply(String text) {
@@ -32,13 +48,17 @@ final class SecretValueRule implements PatternRedactor.Rule {
         keyEnd--;
         gap++;
       }
-      boolean quotedKey = keyEnd > last && text.charAt(keyEnd - 1) == '"';
+      boolean quotedKey = keyEnd > last && (text.charAt(keyEnd - 1) == '"' || text.charAt(keyEnd - 1) == '\'');
       int nameEnd = quotedKey ? keyEnd - 1 : keyEnd;
+      while (quotedKey && nameEnd > last && text.charAt(nameEnd - 1) == '\\') {
+        nameEnd--; // \"password\": a key inside a JSON string
+      }
+      boolean escapedKey = quotedKey && nameEnd < keyEnd - 1;
       int nameStart = nameEnd;
       while (nameStart > last && nameEnd - nameStart < MAX_KEY && isKey(text.charAt(nameStart - 1))) {
         nameStart--;
       }
-      boolean boundary = quotedKey ? nameStart > 0 && text.charAt(nameStart - 1) == '"' : nameStart == 0 || !isKey(text.charAt(nameStart - 1));
+      boolean boundary = quotedKey ? nameStart > 0 && isQuote(text.charAt(nameStart - 1)) : nameStart == 0 || !isKey(text.charAt(nameStart - 1));
       if (nameStart == nameEnd || !boundary || !sensitive(text, nameStart, nameEnd)) {
         continue;
       }
@@ -51,15 +71,42 @@ final class SecretValueRule implements PatternRedactor.Rule {
       }
       char open = text.charAt(valueStart);
       int valueEnd;
+      boolean quoteMarker = false; // a bare JSON value becomes a JSON string (quoted like its key): still JSON
       if (open == '"' || open == '\'') {
         valueStart++;
         valueEnd = closingQuote(text, valueStart, open);
+      } else if (open == '\\' && escapedQuoteAt(text, valueStart) > 0) {
+        int run = escapedQuoteAt(text, valueStart);
+        valueStart += run + 1;
+        valueEnd = closingEscapedQuote(text, valueStart, run);
+      } else if (open == '[') {
+        int close = closingBracket(text, valueStart, escapedKey);
+        if (quotedKey) {
+          valueStart++; // keep the brackets: ["[REDACTED:secret]"]
+          valueEnd = close;
+          quoteMarker = true;
+        } else {
+          valueEnd = Math.min(text.length(), close + 1);
+        }
       } else if (quotedKey) {
-        continue; // a JSON number, boolean or object: not a secret string
-      } else {
+        if (!(open == '-' || (open >= '0' && open <= '9'))) {
+          continue; // a JSON boolean, null or object: the object's own keys are scanned in turn
+        }
         valueEnd = valueStart;
-        while (valueEnd < text.length() && !isDelimiter(text.charAt(valueEnd))) {
+        while (valueEnd < text.length() && "0123456789.eE+-".indexOf(text.charAt(valueEnd)) >= 0) {
           valueEnd++;
+        }
+        quoteMarker = true;
+      } else {
+        if (isPathOfPwd(text, nameStart, nameEnd, open)) {
+          continue; // PWD=/home/bob is the shell's working directory (decided before any scan ahead)
+        }
+        valueEnd = wordEnd(text, valueStart);
+        if (isAuthScheme(text, valueStart, valueEnd) && valueEnd + 1 < text.length() && text.charAt(valueEnd) == ' '
+            && !isDelimiter(text.charAt(valueEnd + 1))) {
+          valueEnd = wordEnd(text, valueEnd + 1); // Authorization: Basic dXNlcjpwYXNz
+        } else if (c == ':' && isProse(text, valueStart, valueEnd)) {
+          continue; // "Reset your password: click the link"
         }
       }
       if (valueEnd <= valueStart || text.startsWith("[REDACTED", valueStart)) {
@@ -68,21 +115,86 @@ final class SecretValueRule implements PatternRedactor.Rule {
       if (sb == null) {
         sb = new StringBuilder(text.length());
       }
-      sb.append(text, last, valueStart).append(PatternRedactor.marker("secret"));
+      String marker = PatternRedactor.marker("secret");
+      String quote = text.substring(nameEnd, keyEnd); // the key's own quote, escaped as deep as it is
+      sb.append(text, last, valueStart).append(quoteMarker ? quote + marker + quote : marker);
       last = valueEnd;
       i = valueEnd - 1;
     }
     return sb == null ? text : sb.append(text, last, text.length()).toString();
   }
 
+  /** Whether values under this key (a whole attribute key) are secrets whatever they look like. */
+  static boolean isSecretKey(String key) {
+    if (key == null || key.length() > 4 * MAX_KEY) {
+      return false;
+    }
+    String normalized = normalize(key, 0, key.length());
+    return !normalized.equals("pwd") && !normalized.equals("oldpwd") && endsWithSensitive(normalized);
+  }
+
   private static boolean sensitive(String text, int from, int to) {
+    return endsWithSensitive(normalize(text, from, to));
+  }
+
+  private static boolean endsWithSensitive(String normalized) {
+    if (SENSITIVE_KEYS.contains(normalized)) {
+      return true;
+    }
     for (String suffix : SENSITIVE_SUFFIXES) {
-      int n = suffix.length();
-      if (to - from >= n && text.regionMatches(true, to - n, suffix, 0, n)) {
+      if (normalized.endsWith(suffix)) {
         return true;
       }
     }
     return false;
+  }
+
+  private static String normalize(String text, int from, int to) {
+    StringBuilder sb = new StringBuilder(to - from);
+    for (int k = from; k < to; k++) {
+      char ch = text.charAt(k);
+      if (ch != '_' && ch != '-' && ch != '.') {
+        sb.append(Character.toLowerCase(ch));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static boolean isPathOfPwd(String text, int nameStart, int nameEnd, char open) {
+    String name = normalize(text, nameStart, nameEnd);
+    return (name.equals("pwd") || name.equals("oldpwd")) && (open == '/' || open == '~');
+  }
+
+  private static boolean isAuthScheme(String text, int from, int to) {
+    return to - from <= 16 && AUTH_SCHEMES.contains(text.substring(from, to).toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * After {@code key:} in running text: a value that is a known prose word, or a plain word
+   * followed by more words, is a sentence, not a credential. {@code password=...} is always one.
+   */
+  private static boolean isProse(String text, int from, int to) {
+    if (to - from <= 16 && PROSE_VALUES.contains(text.substring(from, to).toLowerCase(Locale.ROOT))) {
+      return true;
+    }
+    for (int k = from; k < to; k++) {
+      if (!Character.isLetter(text.charAt(k))) {
+        return false;
+      }
+    }
+    return to + 1 < text.length() && text.charAt(to) == ' ' && Character.isLetter(text.charAt(to + 1));
+  }
+
+  private static int wordEnd(String text, int from) {
+    int end = from;
+    while (end < text.length() && !isDelimiter(text.charAt(end))) {
+      end++;
+    }
+    return end;
+  }
+
+  private static boolean isQuote(char c) {
+    return c == '"' || c == '\'';
   }
 
   private static boolean isKey(char c) {
@@ -105,6 +217,57 @@ final class SecretValueRule implements PatternRedactor.Rule {
       } else {
         i++;
       }
+    }
+    return text.length();
+  }
+
+  /** At {@code from}, a run of backslashes then a quote: the run's length, else 0. */
+  private static int escapedQuoteAt(String text, int from) {
+    int k = from;
+    while (k < text.length() && k - from < MAX_KEY && text.charAt(k) == '\\') {
+      k++;
+    }
+    return k < text.length() && text.charAt(k) == '"' ? k - from : 0;
+  }
+
+  /**
+   * The end of a string opened by {@code run} backslashes and a quote (JSON inside a JSON string):
+   * the first quote preceded by at most {@code run} backslashes (the string's own close, or an
+   * outer string's), or by an even number (an outer string closed). A quote escaped one level
+   * deeper has more. Returns where that quote's backslashes start, or the end of the text.
+   */
+  private static int closingEscapedQuote(String text, int from, int run) {
+    for (int q = text.indexOf('"', from); q >= 0; q = text.indexOf('"', q + 1)) {
+      int r = 0;
+      while (q - r - 1 >= from && text.charAt(q - r - 1) == '\\') {
+        r++;
+      }
+      if (r <= run || r % 2 == 0) {
+        return q - r;
+      }
+    }
+    return text.length();
+  }
+
+  /**
+   * The index of the bracket closing the one at {@code from}, or the end. Strings are skipped, but
+   * not in JSON inside a JSON string, whose quotes are escaped: there brackets are just counted.
+   */
+  private static int closingBracket(String text, int from, boolean escaped) {
+    int depth = 0;
+    int i = from;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      if (c == '"' && !escaped) {
+        i = closingQuote(text, i + 1, '"') + 1;
+        continue;
+      }
+      if (c == '[') {
+        depth++;
+      } else if (c == ']' && --depth == 0) {
+        return i;
+      }
+      i++;
     }
     return text.length();
   }

@@ -1,5 +1,6 @@
 package dev.tracewright.runtime.export;
 
+import dev.tracewright.runtime.capture.LogSafe;
 import dev.tracewright.runtime.store.AsyncWriter;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -10,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Exporters on their own thread, fed after each stored batch: a slow or failing collector never
  * delays the store or the agent. When the export queue is full, batches are dropped and counted.
- * One exporter failing does not stop the others; each logs once per failure episode.
+ * One exporter failing does not stop the others; each logs once per failure episode, through
+ * {@link LogSafe} (an exporter's error may quote its URL or what the receiver answered).
  */
 public final class ExportPipeline {
   private static final System.Logger LOG = System.getLogger("dev.tracewright");
@@ -39,7 +41,7 @@ public final class ExportPipeline {
       try {
         exporter.export(batch);
         if (failing.remove(exporter) != null) {
-          LOG.log(Level.INFO, "Tracewright exporter " + exporter + " recovered");
+          LOG.log(Level.INFO, "Tracewright exporter " + name(exporter) + " recovered");
         }
       } catch (Throwable t) {
         AsyncWriter.rethrowIfFatalError(t);
@@ -47,9 +49,19 @@ public final class ExportPipeline {
           Thread.interrupted(); // nobody interrupts this thread on purpose; keep exporting
         }
         if (failing.put(exporter, Boolean.TRUE) == null) {
-          LOG.log(Level.WARNING, "Tracewright exporter " + exporter + " failed; spans stay in the local store: " + t.getMessage());
+          LOG.log(Level.WARNING, "Tracewright exporter " + name(exporter) + " failed; spans stay in the local store: " + LogSafe.describe(t));
         }
       }
+    }
+  }
+
+  /** The exporter as a log shows it: its own toString (user code, maybe a URL), made safe. */
+  private static String name(SpanExporter exporter) {
+    try {
+      return LogSafe.text(String.valueOf(exporter));
+    } catch (Throwable t) {
+      AsyncWriter.rethrowIfFatalError(t);
+      return exporter.getClass().getName();
     }
   }
 
@@ -70,7 +82,7 @@ public final class ExportPipeline {
           e.close();
         } catch (Throwable t) {
           AsyncWriter.rethrowIfFatalError(t);
-          LOG.log(Level.WARNING, "Tracewright exporter " + e + " did not close cleanly: " + t.getMessage());
+          LOG.log(Level.WARNING, "Tracewright exporter " + name(e) + " did not close cleanly: " + LogSafe.describe(t));
         }
       }
     }

@@ -1,6 +1,7 @@
 package dev.tracewright.runtime.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracewright.runtime.capture.LogSafe;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Jaeger, Tempo, Phoenix or Langfuse. Retries only what the protocol calls retryable (429, 502, 503,
  * 504), honouring {@code Retry-After} up to a cap, with bounded exponential backoff; everything
  * else fails the batch at once. Counts exported, rejected (partial success) and failed spans.
+ * Messages and {@link #toString()} show the endpoint without its user info and query string (a
+ * hosted backend's key often travels there) and redact what the receiver answered.
  */
 public final class OtlpHttpExporter implements SpanExporter {
   private static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
@@ -76,7 +79,7 @@ public final class OtlpHttpExporter implements SpanExporter {
         response = http.send(request(body), HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
         failed.addAndGet(spans);
-        throw new IOException("OTLP export to " + uri + " failed: " + e, e);
+        throw new IOException("OTLP export to " + LogSafe.uri(uri) + " failed: " + LogSafe.describe(e));
       }
       int status = response.statusCode();
       if (status / 100 == 2) {
@@ -87,7 +90,7 @@ public final class OtlpHttpExporter implements SpanExporter {
       }
       if (!RETRYABLE.contains(status) || attempt >= maxAttempts) {
         failed.addAndGet(spans);
-        throw new IOException("OTLP export to " + uri + " answered HTTP " + status
+        throw new IOException("OTLP export to " + LogSafe.uri(uri) + " answered HTTP " + status
             + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + snippet(response.body()));
       }
       Duration wait = retryAfter(response).orElse(backoff);
@@ -139,12 +142,12 @@ public final class OtlpHttpExporter implements SpanExporter {
 
   private static String snippet(String body) {
     String s = body == null ? "" : body.strip();
-    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    return LogSafe.text(s.length() > 200 ? s.substring(0, 200) + "..." : s);
   }
 
   @Override
   public String toString() {
-    return "OtlpHttpExporter[" + uri + "]";
+    return "OtlpHttpExporter[" + LogSafe.uri(uri) + "]";
   }
 
   public static final class Builder {
@@ -159,7 +162,7 @@ public final class OtlpHttpExporter implements SpanExporter {
     }
 
     private static URI parse(String endpoint) {
-      String hint = "OTLP endpoint must be an http(s) URL such as http://localhost:4318, not '" + endpoint + "'";
+      String hint = "OTLP endpoint must be an http(s) URL such as http://localhost:4318, not '" + LogSafe.url(endpoint) + "'";
       if (endpoint == null || endpoint.isBlank()) {
         throw new IllegalArgumentException(hint);
       }
@@ -167,13 +170,17 @@ public final class OtlpHttpExporter implements SpanExporter {
       try {
         base = new URI(endpoint.strip());
       } catch (java.net.URISyntaxException e) {
-        throw new IllegalArgumentException(hint, e);
+        throw new IllegalArgumentException(hint); // the cause would quote the raw URL
       }
       if (base.getScheme() == null || !(base.getScheme().equals("http") || base.getScheme().equals("https")) || base.getHost() == null) {
         throw new IllegalArgumentException(hint);
       }
-      String s = base.toString().replaceAll("/+$", "");
-      return URI.create(s.endsWith("/v1/traces") ? s : s + "/v1/traces");
+      String path = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
+      if (!path.endsWith("/v1/traces")) {
+        path += "/v1/traces";
+      }
+      String query = base.getRawQuery() == null ? "" : "?" + base.getRawQuery();
+      return URI.create(base.getScheme() + "://" + base.getRawAuthority() + path + query);
     }
 
     /** A header on every request, such as an API key for a hosted backend. */

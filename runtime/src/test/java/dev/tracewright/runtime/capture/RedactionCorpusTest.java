@@ -46,7 +46,15 @@ class RedactionCorpusTest {
         Arguments.of("card", "4111 1111 1111 1111"),
         Arguments.of("card", "5500-0000-0000-0004"),
         Arguments.of("card", "378282246310005"),
-        Arguments.of("bearer", "Bearer abcDEF123456.ghiJKL789-_"));
+        Arguments.of("bearer", "Bearer abcDEF123456.ghiJKL789-_"),
+        Arguments.of("stripe_key", "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+        Arguments.of("slack_token", "xapp-1-A0123456789-1234567890123-abcdef0123456789abcdef"),
+        Arguments.of("slack_token", "xoxe.xoxp-1-Mi0yLTEyMzQ1Njc4OTAxMi0xMjM0NTY3ODkwMTIzLTEyMzQ1Njc4OTAxMjM0"),
+        Arguments.of("card", "6011 0009 9013 9424"), // Discover
+        Arguments.of("card", "3530 1113 3330 0000"), // JCB
+        Arguments.of("card", "3056 930902 5904"), // Diners, 4-6-4
+        Arguments.of("card", "6200 0000 0000 0005"), // UnionPay
+        Arguments.of("card", "2221 0000 0000 0009")); // Mastercard 2-series
   }
 
   @ParameterizedTest
@@ -59,12 +67,100 @@ class RedactionCorpusTest {
     assertTrue(clean.startsWith("note: user sent ") && clean.endsWith(" to the agent."), clean);
   }
 
+  /**
+   * Issue 14: the probes that leaked, one case each: (probe, text, what must not survive). The
+   * text is what a user's call would carry; the fragment is the secret inside it.
+   */
+  static List<Arguments> issue14Leaks() {
+    String pgp = "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGVxYz0BCADKq7Zn3pQvR2mN8sT1uW4xY6zA9bC0dE2fG5hI7jK3lM\n=Ab12\n-----END PGP PRIVATE KEY BLOCK-----";
+    return List.of(
+        Arguments.of("password in a JSON string body", "{\"tool\":\"http\",\"body\":\"{\\\"user\\\":\\\"bob\\\",\\\"password\\\":\\\"Hunter2!xyz\\\"}\"}", "Hunter2!xyz"),
+        Arguments.of("password in a doubly escaped JSON body", "{\"a\":\"{\\\"b\\\":\\\"{\\\\\\\"password\\\\\\\":\\\\\\\"Dbl3sc@ped\\\\\\\"}\\\"}\"}", "Dbl3sc@ped"),
+        Arguments.of("postgresql URL", "connect postgresql://app:Pg-s3cret-42@db:5432/orders now", "Pg-s3cret-42"),
+        Arguments.of("redis URL without user", "cache at redis://:R3dis-pass-99@cache:6379/0", "R3dis-pass-99"),
+        Arguments.of("mongodb URL in an exception message",
+            "com.mongodb.MongoSocketOpenException: Exception opening socket to mongodb://admin:M0ngo-pass@mongo1:27017,mongo2:27017/prod?replicaSet=rs0",
+            "M0ngo-pass"),
+        Arguments.of("JDBC URL in an exception message", "java.sql.SQLException: Cannot connect to jdbc:postgresql://svc:JdbcPw-77@10.0.0.5/app", "JdbcPw-77"),
+        Arguments.of("token as URL user", "git clone https://ghs_Xy12ab34CD56ef78GH90ij12KL34mn56OP7@github.com/acme/repo", "Xy12ab34CD56ef78GH90ij12"),
+        Arguments.of("raw Authorization: Basic header", "GET / HTTP/1.1\r\nAuthorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l\r\nAccept: */*", "YWxhZGRpbjpvcGVuc2VzYW1l"),
+        Arguments.of("Basic credentials in prose", "the proxy wants Basic YWxhZGRpbjpvcGVuc2VzYW1l on every call", "YWxhZGRpbjpvcGVuc2VzYW1l"),
+        Arguments.of("raw Authorization: Token header", "Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b", "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"),
+        Arguments.of("Token credentials in prose", "send Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b upstream", "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"),
+        Arguments.of("X-Auth-Token as Map<String, List<String>> (JSON)", "{\"headers\":{\"X-Auth-Token\":[\"tok-5f8a9c2e71\"],\"Accept\":[\"application/json\"]}}", "tok-5f8a9c2e71"),
+        Arguments.of("X-Auth-Token as Map<String, List<String>> (toString)", "headers={X-Auth-Token=[tok-5f8a9c2e71, tok-second-2], Accept=[json]}", "tok-"),
+        Arguments.of("X-Auth-Token list in a JSON string body", "{\"body\":\"{\\\"X-Auth-Token\\\":[\\\"tok-5f8a9c2e71\\\"],\\\"n\\\":1}\"}", "tok-5f8a9c2e71"),
+        Arguments.of("short key named pass", "{\"credentials\":{\"user\":\"u\",\"pass\":\"P4ss-word\"}}", "P4ss-word"),
+        Arguments.of("raw X-Auth-Token header", "X-Auth-Token: tok-5f8a9c2e71", "tok-5f8a9c2e71"),
+        Arguments.of("secretKey field", "{\"secretKey\":\"Sk9-abcdef-123\"}", "Sk9-abcdef-123"),
+        Arguments.of("signingKey field", "{\"signingKey\":\"sign-77aa99\"}", "sign-77aa99"),
+        Arguments.of("encryption_key field", "encryption_key=enc0ded-key-42", "enc0ded-key-42"),
+        Arguments.of("ENCRYPTION-KEY header", "ENCRYPTION-KEY: enc0ded-key-42", "enc0ded-key-42"),
+        Arguments.of("numeric password", "{\"user\":\"bob\",\"password\":84726153}", "84726153"),
+        Arguments.of("numeric password, escaped JSON", "{\"body\":\"{\\\"pin_password\\\":84726153}\"}", "84726153"),
+        Arguments.of("AWS secret key in prose", "my AWS secret is wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY, keep it safe", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        Arguments.of("PGP private key block", "key: " + pgp + " end", "lQOYBGVxYz0BCADKq7Zn3pQvR2mN8sT1uW4xY6zA9bC0dE2fG5hI7jK3lM"),
+        Arguments.of("PEM key with no END line", "{\"pem\":\"-----BEGIN RSA PRIVATE KEY-----\\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\",\"n\":1}",
+            "MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn"),
+        Arguments.of("PEM key with no END line, plain text", "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),
+        Arguments.of("card number with dots", "card 4111.1111.1111.1111 exp 12/29", "4111.1111.1111.1111"),
+        Arguments.of("JSON-escaped OpenAI key", "{\"key\":\"\\u0073k-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3i\"}", "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z"),
+        Arguments.of("JSON-escaped secret key name", "{\"\\u0070assword\":\"Esc4ped-name\"}", "Esc4ped-name"),
+        Arguments.of("Stripe webhook secret", "STRIPE: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+        Arguments.of("Slack app token", "slack xapp-1-A0123456789-1234567890123-abcdef0123456789abcdef", "abcdef0123456789abcdef"),
+        Arguments.of("ODBC PWD", "Driver={SQL Server};Server=db;UID=sa;PWD=0dbc-Secret;", "0dbc-Secret"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("issue14Leaks")
+  void issue14LeaksAreClosed(String probe, String text, String secret) {
+    String clean = DEFAULTS.redact(text);
+    assertFalse(clean.contains(secret), probe + ": " + clean);
+    assertTrue(clean.contains("[REDACTED:"), probe + ": " + clean);
+  }
+
+  /** Issue 14: look-alikes that were redacted, one case each; each must survive unchanged. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "created_at=1732370000009 (a Luhn-valid 13-digit epoch millisecond)",
+      "t_unix_nano 1732370000000000009 is Luhn-valid",
+      "tweet 1541815603606036489 and message 175928847299117062 (snowflake IDs)",
+      "IMEI 490154203237518, IMEI 356938035643809",
+      "order id 1000000000000008 has no card issuer prefix",
+      "PWD=/home/bob/projects/agent OLDPWD=~/src",
+      "Reset your password: click the link we sent you",
+      "Bearer Instruments reported record revenue",
+      "Your password: required field. Password: must be 12 characters.",
+      "pi is 3.14159265358979 and 3.6 0000 0000 0000",
+      "ssh://git@github.com/acme/repo.git and https://user@example.com/docs",
+      "sha1 9fceb02d0ae598e95dc970b74767f19372d61af8 is the secret of our speed",
+      "the token limit is 4096; Token counts differ",
+      "a JSON escape \\\\u0073 stays and \\n stays",
+  })
+  void issue14LookalikesSurvive(String text) {
+    assertEquals(text, DEFAULTS.redact(text));
+  }
+
+  @Test
+  void redactedJsonStaysJsonWithItsOtherFields() {
+    assertEquals("{\"body\":\"{\\\"pin_password\\\":\\\"[REDACTED:secret]\\\"}\"}", DEFAULTS.redact("{\"body\":\"{\\\"pin_password\\\":84726153}\"}"));
+    assertEquals("{\"password\":\"[REDACTED:secret]\",\"n\":1}", DEFAULTS.redact("{\"password\":84726153,\"n\":1}"));
+    assertEquals("{\"X-Auth-Token\":[\"[REDACTED:secret]\"],\"Accept\":[\"json\"]}", DEFAULTS.redact("{\"X-Auth-Token\":[\"a\",\"b\"],\"Accept\":[\"json\"]}"));
+    assertEquals("{\"body\":\"{\\\"X-Auth-Token\\\":[\\\"[REDACTED:secret]\\\"],\\\"n\\\":1}\"}",
+        DEFAULTS.redact("{\"body\":\"{\\\"X-Auth-Token\\\":[\\\"tok-5f8a9c2e71\\\"],\\\"n\\\":1}\"}"));
+    assertEquals("{\"body\":\"{\\\"password\\\":\\\"[REDACTED:secret]\\\",\\\"n\\\":1}\"}",
+        DEFAULTS.redact("{\"body\":\"{\\\"password\\\":\\\"a\\\\\\\"b\\\",\\\"n\\\":1}\"}"));
+    assertEquals("{\"pem\":\"[REDACTED:private_key]\",\"n\":1}", DEFAULTS.redact("{\"pem\":\"-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIB\",\"n\":1}"));
+    assertEquals("{\"key\":\"sk\"}", DEFAULTS.redact("{\"key\":\"\\u0073k\"}"), "printable escapes are decoded: same JSON");
+    assertEquals("{\"q\":\"\\u0022\\u005c\\u000a\"}", DEFAULTS.redact("{\"q\":\"\\u0022\\u005c\\u000a\"}"), "quote, backslash, control stay escaped");
+  }
+
   @Test
   void valuesOfSecretNamedKeysAreRedactedKeepingTheKey() {
     String json = "{\"user\":\"bob\",\"password\":\"hunter2\",\"api_key\":\"abc123\",\"Authorization\":\"Basic dXNlcjpwYXNz\","
         + "\"client_secret\":\"s3cr\\\"et\",\"accessToken\":\"t0k3n\",\"max_tokens\":256,\"tokenizer\":\"cl100k\"}";
     String clean = DEFAULTS.redact(json);
-    assertEquals("{\"user\":\"bob\",\"password\":\"[REDACTED:secret]\",\"api_key\":\"[REDACTED:secret]\",\"Authorization\":\"[REDACTED:secret]\","
+    assertEquals("{\"user\":\"bob\",\"password\":\"[REDACTED:secret]\",\"api_key\":\"[REDACTED:secret]\",\"Authorization\":\"[REDACTED:basic_auth]\","
         + "\"client_secret\":\"[REDACTED:secret]\",\"accessToken\":\"[REDACTED:secret]\",\"max_tokens\":256,\"tokenizer\":\"cl100k\"}", clean);
 
     assertEquals("db?user=bob&password=[REDACTED:secret]&ssl=true", DEFAULTS.redact("db?user=bob&password=hunter2&ssl=true"));
@@ -105,7 +201,16 @@ class RedactionCorpusTest {
   @Timeout(30)
   void adversarialMegabyteInputsFinish() {
     for (String attack : List.of("a@".repeat(500_000), "1 ".repeat(500_000), "\"password\":\"" + "\\\\".repeat(500_000),
-        "-----BEGIN RSA PRIVATE KEY-----".repeat(30_000), "eyJ".repeat(330_000), "x=".repeat(500_000))) {
+        "-----BEGIN RSA PRIVATE KEY-----".repeat(30_000), "eyJ".repeat(330_000), "x=".repeat(500_000),
+        // the scanners added for issue 14: each fed what it anchors on, a megabyte of it
+        "a://".repeat(250_000), "x://" + "@".repeat(1_000_000), "4111.".repeat(200_000), "4 ".repeat(500_000),
+        "\\u0073".repeat(170_000), "\\\\\"".repeat(250_000), "\"password\":[".repeat(70_000),
+        "\\\"password\\\":\\\"" + "\\\\\\\"".repeat(250_000),
+        "password=[".repeat(100_000), "\\\"password\\\":\\\"" + "\\".repeat(500_000), "aws " + "A/b1".repeat(250_000),
+        "secret " + ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ").repeat(24_000), "Basic ".repeat(170_000),
+        "Bearer " + "a".repeat(1_000_000), "Token " + "x".repeat(1_000_000), "Authorization: Basic ".repeat(50_000),
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----".repeat(25_000), "PWD=/".repeat(200_000),
+        "password: " + "click".repeat(200_000) + " here", "Authorization: Token ".repeat(50_000), "1".repeat(1_000_000))) {
       assertTrue(DEFAULTS.redact(attack).length() > 0);
     }
   }
