@@ -51,9 +51,9 @@ final class SpanConverter {
     return new WriteBatch(spans, events, traces, blobs, started);
   }
 
-  private static TraceRecord startedTrace(RootSpan r) {
+  private TraceRecord startedTrace(RootSpan r) {
     return TraceRecord.incomplete(
-        Ids.hex(r.traceIdHigh, r.traceIdLow), r.site.name, r.recorder.config.serviceName(), Clock.instant(r.startEpochNanos()), Ids.hex(r.spanId));
+        Ids.hex(r.traceIdHigh, r.traceIdLow), content.redactName(r.site.name), r.recorder.config.serviceName(), Clock.instant(r.startEpochNanos()), Ids.hex(r.spanId));
   }
 
   /** The {@code traces} row: built here, on the writer thread, from totals the span carried. */
