@@ -160,7 +160,11 @@ public abstract class TracedCall {
     /** Starts the span of one call; a no-op call when Tracewright is not initialised. */
     public TracedCall begin() {
       Recorder recorder = Tracewright.recorder;
-      return recorder == null ? NoopSpan.INSTANCE : recorder.begin(this);
+      if (recorder == null) {
+        UninitializedWarning.once(this);
+        return NoopSpan.INSTANCE;
+      }
+      return recorder.begin(this);
     }
 
     @Override
