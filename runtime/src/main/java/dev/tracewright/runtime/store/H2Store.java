@@ -191,7 +191,7 @@ public final class H2Store implements TraceStore {
       }
       c.commit();
       batch.blobs().forEach(b -> storedBlobs.add(b.hash()));
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
       abandon(c);
       throw e;
     }
@@ -282,7 +282,7 @@ public final class H2Store implements TraceStore {
     }
     try (Statement st = connection.createStatement()) {
       st.execute("CHECKPOINT SYNC");
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException | Error e) {
       abandon(connection);
       throw e;
     }
@@ -295,7 +295,7 @@ public final class H2Store implements TraceStore {
     if (c != null) {
       try {
         c.close();
-      } catch (SQLException e) {
+      } catch (SQLException | RuntimeException e) {
         LOG.log(Level.WARNING, "closing the trace database failed: " + e.getMessage());
       }
     }
@@ -337,20 +337,19 @@ public final class H2Store implements TraceStore {
     return c;
   }
 
-  /** Rolls back and drops a connection after a failure; the next write reconnects. */
+  /**
+   * Rolls back and drops the connection after any failure; the next write reconnects (the writer
+   * retries with backoff). The connection is never trusted again: after a disk-full episode or a
+   * broken AUTO_SERVER link, H2 can keep a dead session that still reports itself valid.
+   */
   private void abandon(Connection c) {
     try {
       c.rollback();
-    } catch (SQLException ignored) {
+    } catch (SQLException | RuntimeException ignored) {
       // the connection may be what failed
     }
-    try {
-      if (!c.isValid(1)) {
-        close();
-      }
-    } catch (SQLException ignored) {
-      close();
-    }
+    storedBlobs.clear(); // what the failed session committed may never have reached the disk
+    close();
   }
 
   private static void prepareDirectory(Path dir) throws SQLException {
