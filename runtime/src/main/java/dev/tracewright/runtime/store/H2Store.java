@@ -60,6 +60,10 @@ public final class H2Store implements TraceStore {
           });
 
   private Connection connection;
+  /** Commits since the last sync: on disk only once synced. */
+  private boolean unsyncedCommits;
+  /** A connection with unsynced commits was dropped: the next sync must not report success. */
+  private boolean commitsLost;
   private PreparedStatement insertSpan;
   private PreparedStatement insertEvent;
   private PreparedStatement mergeTrace;
@@ -190,6 +194,7 @@ public final class H2Store implements TraceStore {
         mergeBlob.executeBatch();
       }
       c.commit();
+      unsyncedCommits = true;
       batch.blobs().forEach(b -> storedBlobs.add(b.hash()));
     } catch (SQLException | RuntimeException | Error e) {
       abandon(c);
@@ -277,11 +282,16 @@ public final class H2Store implements TraceStore {
   /** Forces everything committed so far to disk: {@code flush()} promises it survives kill -9. */
   @Override
   public void sync() throws SQLException {
+    if (commitsLost) {
+      commitsLost = false;
+      throw new SQLException("the trace database failed before its last commits were synced; they may not be on disk");
+    }
     if (connection == null || file == null) {
       return;
     }
     try (Statement st = connection.createStatement()) {
       st.execute("CHECKPOINT SYNC");
+      unsyncedCommits = false;
     } catch (SQLException | RuntimeException | Error e) {
       abandon(connection);
       throw e;
@@ -349,6 +359,8 @@ public final class H2Store implements TraceStore {
       // the connection may be what failed
     }
     storedBlobs.clear(); // what the failed session committed may never have reached the disk
+    commitsLost |= unsyncedCommits && file != null;
+    unsyncedCommits = false;
     close();
   }
 
