@@ -68,6 +68,11 @@ final class Recorder {
               }
 
               @Override
+              public void rewrite(List<LiveSpan> items) throws Exception {
+                store.write(converter.convert(items)); // the exporters already have these
+              }
+
+              @Override
               public void sync() throws Exception {
                 store.sync();
               }

@@ -39,6 +39,14 @@ public final class AsyncWriter<T> {
 
     void sync() throws Exception;
 
+    /**
+     * Writes items again whose earlier write was committed but never confirmed by a sync (the
+     * connection died in between): the sink must accept items it may already hold.
+     */
+    default void rewrite(List<T> items) throws Exception {
+      write(items);
+    }
+
     /** Bytes of content the item holds against the {@link ContentBudget} (0: none). */
     default long contentBytes(T item) {
       return 0;
@@ -133,6 +141,9 @@ public final class AsyncWriter<T> {
   private int drainedDone; // how many of drained were handled
   private final List<T> batch;
   private long batchBytes;
+  /** Written since the last sync, kept to be written again should the sync fail; their budget is held until then. */
+  private final List<T> written = new ArrayList<>();
+  private long writtenBytes;
   private boolean failing;
   private boolean syncFailing;
   private long backoffNanos = FIRST_BACKOFF_NANOS;
@@ -347,13 +358,13 @@ public final class AsyncWriter<T> {
     }
     drained.clear();
     drainedDone = 0;
-    failed.addAndGet(batch.size() + unsynced);
-    unsynced = 0;
+    failed.addAndGet(batch.size());
     for (T item : batch) {
       release(item);
     }
     batch.clear();
     batchBytes = 0;
+    failWritten();
     if (!waiting.isEmpty()) {
       lossesAtLastMarker = failed.get() + dropped.sum(); // these flushes report the losses
       for (Marker marker : waiting) {
@@ -379,7 +390,9 @@ public final class AsyncWriter<T> {
     linger(drained);
     dequeued += drained.size(); // only this thread writes it
     handleDrained();
-    if (unsynced > 0 && System.nanoTime() - lastSyncNanos >= SYNC_INTERVAL_NANOS) {
+    // Synced at least every second, and before what waits for it holds more than a queue's worth.
+    if (unsynced > 0
+        && (System.nanoTime() - lastSyncNanos >= SYNC_INTERVAL_NANOS || written.size() >= capacity || writtenBytes > maxBatchContentBytes)) {
       syncWritten();
     }
     if (queue.size() < capacity / 2) {
@@ -441,23 +454,30 @@ public final class AsyncWriter<T> {
     }
   }
 
-  /** Writes the batch (retrying as the class describes), then frees its content budget. */
+  /** Writes the batch (retrying as the class describes); it then waits for the next sync. */
   private void writeBatch() {
     if (batch.isEmpty()) {
       return;
     }
+    boolean ok = false;
     try {
-      writeWithRetries();
-    } finally {
-      for (T item : batch) {
-        release(item);
+      ok = writeWithRetries(batch, false);
+    } finally { // also when something threw past the retries: the batch is then failed
+      if (ok) {
+        written.addAll(batch);
+        writtenBytes += batchBytes;
+        unsynced = written.size();
+      } else {
+        failed.addAndGet(batch.size());
+        batch.forEach(this::release);
       }
       batch.clear();
       batchBytes = 0;
     }
   }
 
-  private void writeWithRetries() {
+  /** Writes {@code items}, retrying as the class describes; false once it gave up on them. */
+  private boolean writeWithRetries(List<T> items, boolean again) {
     long started = System.nanoTime();
     boolean contentDropped = false;
     while (true) {
@@ -466,18 +486,21 @@ public final class AsyncWriter<T> {
       }
       Throwable error;
       try {
-        sink.write(batch);
-        unsynced += batch.size();
+        if (again) {
+          sink.rewrite(items);
+        } else {
+          sink.write(items);
+        }
         if (failing) {
           failing = false;
           backoffNanos = FIRST_BACKOFF_NANOS;
           logQuietly("Tracewright store recovered; writing spans again"); // the batch is written, whatever the log does
         }
-        return;
+        return true;
       } catch (OutOfMemoryError e) {
         if (!contentDropped) {
           contentDropped = true;
-          dropContent(); // and write the spans without it at once
+          dropContent(items); // and write the spans without it at once
           continue;
         }
         error = e;
@@ -486,17 +509,16 @@ public final class AsyncWriter<T> {
       }
       lastError = describe(error);
       if (failing || stopping || System.nanoTime() - started >= retryWindowNanos) {
-        failed.addAndGet(batch.size());
         enterFailing(error);
-        return;
+        return false;
       }
       LockSupport.parkNanos(backoffNanos);
       backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
     }
   }
 
-  private void dropContent() {
-    for (T item : batch) {
+  private void dropContent(List<T> items) {
+    for (T item : items) {
       long bytes = sink.contentBytes(item);
       if (sink.dropContent(item)) {
         if (budget != null) {
@@ -505,7 +527,9 @@ public final class AsyncWriter<T> {
         }
       }
     }
-    batchBytes = 0;
+    if (items == batch) {
+      batchBytes = 0;
+    }
   }
 
   /** While the sink is failing, at most one attempt per backoff period (growing to a second). */
@@ -526,28 +550,44 @@ public final class AsyncWriter<T> {
     }
   }
 
-  /** Syncs what was written since the last sync; only then does it count as persisted. */
+  /**
+   * Syncs what was written since the last sync; only then does it count as persisted. If the sync
+   * fails, the commits may have died with the connection: the items are written once more (the
+   * sink accepts repeats) and synced again; what still fails then counts as failed.
+   */
   private boolean syncWritten() {
-    long written = unsynced;
-    try {
-      sink.sync();
-      persisted.addAndGet(written);
-      unsynced = 0;
-      syncFailing = false;
-      lastSyncNanos = System.nanoTime();
-      return true;
-    } catch (Throwable t) {
-      // What was committed may or may not be on disk: it is not counted as persisted.
-      failed.addAndGet(written);
-      unsynced = 0;
-      if (!failing && !syncFailing) {
-        noteFailure("Tracewright store could not sync; what it held since the last sync counts as failed", t);
-      } else {
+    for (int round = 0; ; round++) {
+      try {
+        sink.sync();
+        persisted.addAndGet(written.size());
+        syncFailing = false;
+        lastSyncNanos = System.nanoTime();
+        written.forEach(this::release);
+        written.clear();
+        writtenBytes = 0;
+        unsynced = 0;
+        return true;
+      } catch (Throwable t) {
         lastError = describe(t);
+        if (!failing && !syncFailing) {
+          syncFailing = true;
+          noteFailure("Tracewright store could not sync; writing what it held since the last sync again", t);
+        }
+        if (round > 0 || written.isEmpty() || stopping || !writeWithRetries(written, true)) {
+          failWritten();
+          return false;
+        }
       }
-      syncFailing = true;
-      return false;
     }
+  }
+
+  /** What was written since the last sync is given up: counted failed, its budget freed. */
+  private void failWritten() {
+    failed.addAndGet(written.size());
+    written.forEach(this::release);
+    written.clear();
+    writtenBytes = 0;
+    unsynced = 0;
   }
 
   private static void logQuietly(String message) {

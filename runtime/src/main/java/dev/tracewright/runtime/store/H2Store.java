@@ -39,6 +39,15 @@ public final class H2Store implements TraceStore {
 
   private static final System.Logger LOG = System.getLogger("dev.tracewright");
   private static final int RECENT_BLOBS = 4096;
+  private static final String SPAN_COLUMNS =
+      "span_id, trace_id, parent_span_id, name, kind, status, start_time, end_time,"
+          + " duration_ms, code_namespace, code_function, thread_name, model, provider, input_tokens,"
+          + " output_tokens, cost_usd, input_preview, output_preview, input_ref, output_ref, error_type,"
+          + " error_message, attributes, capture_policy";
+  private static final String SPAN_VALUES = " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  private static final String MERGE_SPAN = "MERGE INTO spans (" + SPAN_COLUMNS + ") KEY (span_id)" + SPAN_VALUES;
+  private static final String MERGE_EVENT =
+      "MERGE INTO span_events (span_id, seq, time, name, attributes) KEY (span_id, seq) VALUES (?,?,?,?,?)";
 
   static {
     LoopbackOnly.ensure();
@@ -160,38 +169,22 @@ public final class H2Store implements TraceStore {
     }
     Connection c = connection();
     try {
-      for (SpanRecord s : batch.spans()) {
-        bindSpan(s);
-        insertSpan.addBatch();
-      }
-      insertSpan.executeBatch();
-      for (EventRecord e : batch.events()) {
-        insertEvent.setString(1, e.spanId());
-        insertEvent.setInt(2, e.seq());
-        insertEvent.setObject(3, time(e.time()));
-        insertEvent.setString(4, e.name());
-        insertEvent.setString(5, attributes(e.attributes()));
-        insertEvent.addBatch();
-      }
-      insertEvent.executeBatch();
-      for (TraceRecord t : batch.traces()) {
-        bindTrace(t);
-        mergeTrace.addBatch();
-      }
-      mergeTrace.executeBatch();
-      int newBlobs = 0;
-      for (BlobRecord b : batch.blobs()) {
-        if (!storedBlobs.contains(b.hash())) {
-          mergeBlob.setString(1, b.hash());
-          mergeBlob.setLong(2, b.sizeBytes());
-          mergeBlob.setString(3, b.mediaType());
-          mergeBlob.setString(4, new String(b.content(), java.nio.charset.StandardCharsets.UTF_8));
-          mergeBlob.addBatch();
-          newBlobs++;
+      try {
+        writeRows(batch, insertSpan, insertEvent);
+      } catch (SQLException e) {
+        if (!isDuplicateKey(e)) {
+          throw e;
         }
-      }
-      if (newBlobs > 0) {
-        mergeBlob.executeBatch();
+        // Written before, by a session that died before its sync: merge this time.
+        c.rollback();
+        insertSpan.clearBatch();
+        insertEvent.clearBatch();
+        mergeTrace.clearBatch();
+        mergeBlob.clearBatch();
+        try (PreparedStatement spans = c.prepareStatement(MERGE_SPAN);
+            PreparedStatement events = c.prepareStatement(MERGE_EVENT)) {
+          writeRows(batch, spans, events);
+        }
       }
       c.commit();
       unsyncedCommits = true;
@@ -202,8 +195,57 @@ public final class H2Store implements TraceStore {
     }
   }
 
-  private void bindSpan(SpanRecord s) throws SQLException {
-    PreparedStatement p = insertSpan;
+  private void writeRows(WriteBatch batch, PreparedStatement spans, PreparedStatement events) throws SQLException {
+    for (SpanRecord s : batch.spans()) {
+      bindSpan(spans, s);
+      spans.addBatch();
+    }
+    spans.executeBatch();
+    for (EventRecord e : batch.events()) {
+      events.setString(1, e.spanId());
+      events.setInt(2, e.seq());
+      events.setObject(3, time(e.time()));
+      events.setString(4, e.name());
+      events.setString(5, attributes(e.attributes()));
+      events.addBatch();
+    }
+    events.executeBatch();
+    for (TraceRecord t : batch.traces()) {
+      bindTrace(t);
+      mergeTrace.addBatch();
+    }
+    mergeTrace.executeBatch();
+    int newBlobs = 0;
+    for (BlobRecord b : batch.blobs()) {
+      if (!storedBlobs.contains(b.hash())) {
+        mergeBlob.setString(1, b.hash());
+        mergeBlob.setLong(2, b.sizeBytes());
+        mergeBlob.setString(3, b.mediaType());
+        mergeBlob.setString(4, new String(b.content(), java.nio.charset.StandardCharsets.UTF_8));
+        mergeBlob.addBatch();
+        newBlobs++;
+      }
+    }
+    if (newBlobs > 0) {
+      mergeBlob.executeBatch();
+    }
+  }
+
+  /** H2 reports a primary-key clash as SQLState 23505, possibly inside a batch exception's chain. */
+  private static boolean isDuplicateKey(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        for (SQLException n = sql; n != null; n = n.getNextException()) {
+          if ("23505".equals(n.getSQLState())) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private void bindSpan(PreparedStatement p, SpanRecord s) throws SQLException {
     p.setString(1, s.spanId());
     p.setString(2, s.traceId());
     p.setString(3, s.parentSpanId());
@@ -323,12 +365,7 @@ public final class H2Store implements TraceStore {
     try {
       Schema.migrate(c);
       c.setAutoCommit(false);
-      insertSpan =
-          c.prepareStatement(
-              "INSERT INTO spans (span_id, trace_id, parent_span_id, name, kind, status, start_time, end_time,"
-                  + " duration_ms, code_namespace, code_function, thread_name, model, provider, input_tokens,"
-                  + " output_tokens, cost_usd, input_preview, output_preview, input_ref, output_ref, error_type,"
-                  + " error_message, attributes, capture_policy) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      insertSpan = c.prepareStatement("INSERT INTO spans (" + SPAN_COLUMNS + ")" + SPAN_VALUES);
       insertEvent = c.prepareStatement("INSERT INTO span_events (span_id, seq, time, name, attributes) VALUES (?,?,?,?,?)");
       mergeTrace =
           c.prepareStatement(

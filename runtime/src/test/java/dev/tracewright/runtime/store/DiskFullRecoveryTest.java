@@ -169,4 +169,40 @@ class DiskFullRecoveryTest {
     assertEquals(0, count(base, "full"));
     assertEquals(25, count(base, "after"));
   }
+
+  /** After a failed sync the writer writes the same spans again: the store merges, never duplicates. */
+  @Test
+  void aBatchWrittenAgainIsMergedNotRefused() throws Exception {
+    Path base = dir.resolve("again");
+    H2Store h2 = H2Store.file(base);
+    TraceStore twice =
+        new TraceStore() {
+          @Override
+          public void write(WriteBatch batch) throws Exception {
+            h2.write(batch);
+            h2.write(batch);
+          }
+
+          @Override
+          public void close() {
+            h2.close();
+          }
+        };
+    Tracewright.init(TraceConfig.builder().store(twice).build());
+    for (int i = 0; i < 20; i++) {
+      try (ActiveSpan root = Tracewright.span("again", SpanKind.AGENT).input("q", "question " + i).start()) {
+        root.event("tick", java.util.Map.of("n", i));
+        root.output("answer");
+      }
+    }
+    assertTrue(Tracewright.flush(Duration.ofSeconds(30)), Tracewright.stats().toString());
+    assertEquals(0, Tracewright.stats().failed());
+    assertTrue(Tracewright.shutdown(Duration.ofSeconds(30)));
+    assertEquals(20, count(base, "again"));
+    try (Connection c = DriverManager.getConnection(H2Store.fileUrl(base, false, true), "sa", "");
+        ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM span_events")) {
+      rs.next();
+      assertEquals(20, rs.getLong(1));
+    }
+  }
 }
