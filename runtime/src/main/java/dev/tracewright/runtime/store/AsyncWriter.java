@@ -382,7 +382,9 @@ public final class AsyncWriter<T> {
       return; // nobody should interrupt this thread; keep the store safe and carry on
     }
     if (first == null) {
-      syncWritten(); // idle: confirm what was written
+      if (!written.isEmpty()) {
+        syncWritten(); // idle: confirm what was written
+      }
       return;
     }
     drained.add(first);
