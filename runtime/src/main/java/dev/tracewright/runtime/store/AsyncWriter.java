@@ -118,6 +118,8 @@ public final class AsyncWriter<T> {
   private final long maxBatchContentBytes;
   private final Sink<T> sink;
   private volatile Thread thread;
+  /** False once the writer thread died uncontained; read on the drop path instead of the (native) isAlive. */
+  private volatile boolean writerAlive;
 
   private final LongAdder dropped = new LongAdder();
   private final AtomicLong persisted = new AtomicLong();
@@ -184,12 +186,16 @@ public final class AsyncWriter<T> {
     Thread t = new TracewrightThread(this::run, threadName);
     thread = t;
     t.start();
+    writerAlive = true;
   }
 
   /** Starts a new writer thread if the current one died (it never should). */
   private void ensureWriter() {
+    if (writerAlive || finished) {
+      return;
+    }
     Thread t = thread;
-    if (!t.isAlive() && !finished) {
+    if (!t.isAlive()) {
       synchronized (this) {
         if (thread == t && !t.isAlive()) {
           try {
@@ -325,6 +331,7 @@ public final class AsyncWriter<T> {
       clean = true;
     } finally {
       if (!clean) {
+        writerAlive = false;
         restartAfterDeath();
       }
     }

@@ -94,9 +94,19 @@ class StoreFailureTest {
     assertTrue(attempts.get() > 3);
   }
 
+  private static java.util.Set<Thread> writerThreads() {
+    java.util.Set<Thread> writers = new java.util.HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("tracewright-writer")) {
+        writers.add(t);
+      }
+    }
+    return writers;
+  }
+
   /** A logging handler that throws: the writer's own failure handling fails, and its thread dies. */
   @Test
-  void aWriterThreadThatDiesIsReplacedAndRecordingGoesOn() {
+  void aWriterThreadThatDiesIsReplacedAndRecordingGoesOn() throws InterruptedException {
     AtomicBoolean broken = new AtomicBoolean(true);
     AtomicLong written = new AtomicLong();
     TraceStore store =
@@ -124,10 +134,17 @@ class StoreFailureTest {
         };
     log.addHandler(throwing);
     try {
+      java.util.Set<Thread> earlier = writerThreads();
       Tracewright.init(TraceConfig.builder().store(store).storeRetryTimeout(Duration.ZERO).build());
+      java.util.Set<Thread> first = writerThreads();
+      first.removeAll(earlier);
       recordSpans(3);
       assertFalse(Tracewright.flush(Duration.ofSeconds(10)));
       assertEquals(3, Tracewright.stats().failed());
+      assertEquals(1, first.size());
+      Thread dying = first.iterator().next();
+      dying.join(10_000); // it ends right after releasing the flush
+      assertFalse(dying.isAlive(), "the first writer thread died");
 
       broken.set(false);
       recordSpans(5);
