@@ -1,6 +1,7 @@
 package dev.tracewright.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.runtime.TraceConfig;
 import dev.tracewright.runtime.Tracewright;
 import dev.tracewright.runtime.store.SpanRecord;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** What generated code captures, and that capturing never touches the user's call. */
@@ -119,11 +121,12 @@ class CaptureTest extends TracingTest {
     Tracewright.init(
         TraceConfig.builder()
             .store(batch -> { throw new java.sql.SQLException("disk full"); })
+            .storeRetryTimeout(Duration.ZERO)
             .build());
     Object probe = PROBE.create("com.acme.ProbeTraced");
 
     assertEquals("q", Compiled.call(probe, "secret", arg(), "q"));
-    assertTrue(Tracewright.flush());
+    assertFalse(Tracewright.flush(), "the span was lost: flush says so");
     assertEquals(1, Tracewright.stats().failed());
   }
 }

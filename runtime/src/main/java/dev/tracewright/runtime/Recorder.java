@@ -4,11 +4,15 @@ import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.runtime.capture.Captured;
 import dev.tracewright.runtime.capture.ContentCapture;
 import dev.tracewright.runtime.capture.ContentProcessor;
+import dev.tracewright.runtime.capture.LogSafe;
 import dev.tracewright.runtime.context.Traceparent;
 import dev.tracewright.runtime.export.ExportBatch;
 import dev.tracewright.runtime.export.ExportPipeline;
 import dev.tracewright.runtime.store.AsyncWriter;
+import dev.tracewright.runtime.store.BlobRecord;
+import dev.tracewright.runtime.store.ContentBudget;
 import dev.tracewright.runtime.store.EventRecord;
+import dev.tracewright.runtime.store.SpanRecord;
 import dev.tracewright.runtime.store.TraceStore;
 import dev.tracewright.runtime.store.WriteBatch;
 import java.lang.System.Logger.Level;
@@ -16,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +37,7 @@ final class Recorder {
 
   final TraceConfig config;
   private final ContentCapture capture;
+  private final ContentBudget budget;
   private final AsyncWriter<LiveSpan> writer;
   private final java.util.function.Consumer<LiveSpan> offer = this::offer; // one instance, not one per span
   private final ExportPipeline exports; // null without exporters
@@ -42,23 +48,24 @@ final class Recorder {
   Recorder(TraceConfig config) {
     this.config = config;
     this.capture = new ContentCapture(config.maxContentBytes());
+    this.budget = new ContentBudget(config.queuedContentBytes());
     TraceStore store = config.store();
     SpanConverter converter = new SpanConverter(new ContentProcessor(config.redactor(), config.previewChars()));
-    this.exports = config.exporters().isEmpty() ? null : new ExportPipeline(config.exporters(), 256);
+    this.exports = config.exporters().isEmpty() ? null : new ExportPipeline(config.exporters(), 256, budget);
     Retention retention = config.retention() == null ? null : new Retention(config.retention(), store);
     this.writer =
         new AsyncWriter<>(
             "tracewright-writer",
-            config.queueCapacity(),
-            config.batchSize(),
-            config.overflowPolicy() == OverflowPolicy.BLOCK,
+            AsyncWriter.Options.of(config.queueCapacity(), config.batchSize(), config.overflowPolicy() == OverflowPolicy.BLOCK)
+                .retryWindow(config.storeRetryTimeout())
+                .budget(budget),
             new AsyncWriter.Sink<>() {
               @Override
               public void write(List<LiveSpan> items) throws Exception {
                 WriteBatch batch = converter.convert(items);
                 store.write(batch);
                 if (exports != null) {
-                  exports.offer(exportBatch(batch));
+                  exportBatch(batch);
                 }
                 if (retention != null) {
                   retention.afterWrite();
@@ -66,18 +73,61 @@ final class Recorder {
               }
 
               @Override
+              public void rewrite(List<LiveSpan> items) throws Exception {
+                store.write(converter.convert(items)); // the exporters already have these
+              }
+
+              @Override
               public void sync() throws Exception {
                 store.sync();
+              }
+
+              @Override
+              public long contentBytes(LiveSpan span) {
+                return ContentDrop.bytes(span);
+              }
+
+              @Override
+              public boolean dropContent(LiveSpan span) {
+                return ContentDrop.drop(span, ContentDrop.OUT_OF_MEMORY);
               }
             });
   }
 
-  private ExportBatch exportBatch(WriteBatch batch) {
+  /**
+   * Hands the stored batch to the exporters. Content goes along only for spans whose policy exports
+   * it, and only within the content budget (the export queue holds it until sent).
+   */
+  private void exportBatch(WriteBatch batch) {
     Map<String, List<EventRecord>> events = new HashMap<>();
     batch.events().forEach(e -> events.computeIfAbsent(e.spanId(), k -> new ArrayList<>()).add(e));
+    Set<String> exportable = new HashSet<>();
+    for (SpanRecord s : batch.spans()) {
+      if (s.capturePolicy() == CapturePolicy.FULL_EXPORTABLE) {
+        addIfPresent(exportable, s.inputRef());
+        addIfPresent(exportable, s.outputRef());
+      }
+    }
     Map<String, String> content = new HashMap<>();
-    batch.blobs().forEach(b -> content.put(b.hash(), new String(b.content(), StandardCharsets.UTF_8)));
-    return new ExportBatch(config.serviceName(), config.resourceAttributes(), batch.spans(), events, content::get);
+    long bytes = 0;
+    for (BlobRecord b : batch.blobs()) {
+      if (exportable.contains(b.hash()) && !content.containsKey(b.hash())) {
+        content.put(b.hash(), new String(b.content(), StandardCharsets.UTF_8));
+        bytes += b.content().length;
+      }
+    }
+    if (bytes > 0 && !budget.tryReserve(bytes)) {
+      content.clear(); // the spans go without their content rather than not at all
+      bytes = 0;
+      budget.countDropped();
+    }
+    exports.offer(new ExportBatch(config.serviceName(), config.resourceAttributes(), batch.spans(), events, content::get), bytes);
+  }
+
+  private static void addIfPresent(Set<String> set, String value) {
+    if (value != null) {
+      set.add(value);
+    }
   }
 
   /** A generated method was called. */
@@ -126,6 +176,9 @@ final class Recorder {
     stack.capturing = true;
     try {
       return capture.arguments(names, values);
+    } catch (OutOfMemoryError e) { // our copy of a huge value did not fit: the call goes on without it
+      budget.countDropped();
+      return ContentDrop.OUT_OF_MEMORY;
     } catch (Throwable t) {
       internalError("capture", t);
       return null;
@@ -142,6 +195,9 @@ final class Recorder {
     stack.capturing = true;
     try {
       return capture.value(value);
+    } catch (OutOfMemoryError e) { // our copy of a huge value did not fit: the call goes on without it
+      budget.countDropped();
+      return ContentDrop.OUT_OF_MEMORY;
     } catch (Throwable t) {
       internalError("capture", t);
       return null;
@@ -152,8 +208,23 @@ final class Recorder {
     }
   }
 
+  /**
+   * Hands an ended span to the writer. Content is weighed against the budget here, only when there
+   * is some: a METADATA_ONLY span costs two field reads, no atomic and no allocation more.
+   */
   private void offer(LiveSpan span) {
-    writer.offer(span);
+    if (span.input != null || span.output != null) {
+      reserveContent(span);
+    }
+    writer.offer(span); // releases the reservation if the span is dropped
+  }
+
+  private void reserveContent(LiveSpan span) {
+    long bytes = ContentDrop.bytes(span);
+    if (bytes > 0 && !budget.tryReserve(bytes)) {
+      ContentDrop.drop(span, ContentDrop.OVER_BUDGET);
+      budget.countDropped();
+    }
   }
 
   /** A span ended (on whatever thread ended it). */
@@ -178,11 +249,20 @@ final class Recorder {
     }
   }
 
+  /** A failure of tracing on an application thread: counted, logged once, never thrown into the call. */
   void internalError(String where, Throwable t) {
-    AsyncWriter.rethrowIfFatalError(t);
+    if (!(t instanceof OutOfMemoryError)) { // ours to absorb: tracing must not hand the call an OOM
+      AsyncWriter.rethrowIfFatalError(t);
+    }
     internalErrors.increment();
-    if (reportedFailures.add(where + ":" + t.getClass().getName())) {
-      LOG.log(Level.WARNING, "Tracewright contained a failure in " + where + "; the traced call goes on", t);
+    try {
+      if (reportedFailures.add(where + ":" + t.getClass().getName())) {
+        LOG.log(Level.WARNING, "Tracewright contained a failure in " + where + "; the traced call goes on", LogSafe.scrub(t));
+      }
+    } catch (Throwable logging) { // logging needs memory too; the count above is what matters
+      if (!(logging instanceof OutOfMemoryError)) {
+        AsyncWriter.rethrowIfFatalError(logging);
+      }
     }
   }
 
@@ -200,7 +280,7 @@ final class Recorder {
         config.store().close(); // the writer is done with it, whatever the exporters do
       } catch (Throwable t) {
         AsyncWriter.rethrowIfFatalError(t);
-        LOG.log(Level.WARNING, "Tracewright store did not close cleanly", t);
+        LOG.log(Level.WARNING, "Tracewright store did not close cleanly", LogSafe.scrub(t));
       }
     } else {
       LOG.log(Level.WARNING, "Tracewright writer did not finish within {0}; unwritten spans are lost", timeout);
@@ -215,6 +295,15 @@ final class Recorder {
   TraceStats stats() {
     AsyncWriter.Counts c = writer.counts();
     return new TraceStats(
-        c.offered(), c.persisted(), c.dropped(), c.failed(), sampledOut.sum(), c.queued(), internalErrors.sum());
+        c.offered(),
+        c.persisted(),
+        c.dropped(),
+        c.failed(),
+        sampledOut.sum(),
+        c.queued(),
+        internalErrors.sum(),
+        budget.dropped(),
+        c.unsynced(),
+        c.lastError());
   }
 }

@@ -1,6 +1,7 @@
 package dev.tracewright.runtime;
 
 import dev.tracewright.runtime.context.Ids;
+import dev.tracewright.runtime.store.TracewrightThread;
 import java.util.Arrays;
 
 /**
@@ -13,8 +14,12 @@ final class SpanStack {
 
   private LiveSpan[] spans = new LiveSpan[8];
   private int size;
-  /** True while this thread serializes captured content: traced calls made by getters are not traced. */
-  boolean capturing;
+  /**
+   * True while this thread serializes captured content: traced calls made by getters are not
+   * traced. Always true on Tracewright's own threads (writer, exporters): a store or exporter that
+   * calls traced code records nothing, so it can neither feed its own queue nor block on it.
+   */
+  boolean capturing = TracewrightThread.isCurrent();
   /** Attributes for the next span started on this thread, from {@link Tracewright#nextSpanAttributes}. */
   java.util.Map<String, Object> nextSpanAttributes;
   /** Span IDs for spans started on this thread. */

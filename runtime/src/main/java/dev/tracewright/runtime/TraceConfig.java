@@ -4,6 +4,7 @@ import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.runtime.capture.PatternRedactor;
 import dev.tracewright.runtime.capture.PricingTable;
 import dev.tracewright.runtime.capture.Redactor;
+import dev.tracewright.runtime.store.ContentBudget;
 import dev.tracewright.runtime.store.TraceStore;
 import java.time.Duration;
 import dev.tracewright.runtime.export.SpanExporter;
@@ -33,6 +34,8 @@ public final class TraceConfig {
   private final Duration shutdownTimeout;
   private final List<SpanExporter> exporters;
   private final Duration retention;
+  private final long queuedContentBytes;
+  private final Duration storeRetryTimeout;
 
   private TraceConfig(Builder b) {
     this.store = b.store;
@@ -50,6 +53,8 @@ public final class TraceConfig {
     this.shutdownTimeout = b.shutdownTimeout;
     this.exporters = List.copyOf(b.exporters);
     this.retention = b.retention;
+    this.queuedContentBytes = b.queuedContentBytes > 0 ? b.queuedContentBytes : ContentBudget.defaultLimit();
+    this.storeRetryTimeout = b.storeRetryTimeout;
   }
 
   public static Builder builder() {
@@ -117,6 +122,14 @@ public final class TraceConfig {
     return retention;
   }
 
+  public long queuedContentBytes() {
+    return queuedContentBytes;
+  }
+
+  public Duration storeRetryTimeout() {
+    return storeRetryTimeout;
+  }
+
   public static final class Builder {
     private TraceStore store;
     private CapturePolicy capturePolicy = CapturePolicy.FULL_LOCAL;
@@ -135,6 +148,8 @@ public final class TraceConfig {
     private Duration shutdownTimeout = Duration.ofSeconds(5);
     private final List<SpanExporter> exporters = new ArrayList<>();
     private Duration retention;
+    private long queuedContentBytes; // 0: ContentBudget.defaultLimit()
+    private Duration storeRetryTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -149,6 +164,33 @@ public final class TraceConfig {
         throw new IllegalArgumentException("retention must be positive: " + maxAge);
       }
       this.retention = maxAge;
+      return this;
+    }
+
+    /**
+     * Captured content waiting to be written (and exported), at most this many bytes; default
+     * min(64 MiB, max heap / 16). Over it a span is still recorded, with a marker in place of its
+     * content, and counted in {@code Tracewright.stats().contentDropped()}.
+     */
+    public Builder queuedContentBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("queuedContentBytes must be positive: " + bytes);
+      }
+      this.queuedContentBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How long a batch the store refuses is retried, with backoff, before its spans count as failed
+     * (default 10 s). It covers a database another process is handing over (H2 AUTO_SERVER) or a
+     * connection being re-established; the spans wait in the queue meanwhile.
+     */
+    public Builder storeRetryTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("storeRetryTimeout must not be negative");
+      }
+      this.storeRetryTimeout = timeout;
       return this;
     }
 

@@ -12,6 +12,7 @@ import dev.tracewright.runtime.store.SpanRecord;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -54,9 +55,14 @@ class ContextPropagationTest {
       traced.submit(() -> tool("a")).get();
       traced.submit((Callable<String>) () -> { tool("b"); return "b"; }).get();
       traced.invokeAll(List.of(() -> { tool("c"); return 1; }, () -> { tool("d"); return 2; }));
-      traced.execute(() -> tool("e"));
+      CountDownLatch executed = new CountDownLatch(1);
+      traced.execute(() -> {
+        tool("e");
+        executed.countDown();
+      });
+      // execute() may run on another pool thread than a later task: wait for it, not for the pool.
+      assertTrue(executed.await(30, java.util.concurrent.TimeUnit.SECONDS));
     }
-    traced.submit(() -> {}).get(); // drains execute()
     SpanRecord root = recorded().span("fan-out");
     for (String n : List.of("a", "b", "c", "d", "e")) {
       SpanRecord s = store.span(n);

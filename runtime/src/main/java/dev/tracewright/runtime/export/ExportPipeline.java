@@ -2,6 +2,7 @@ package dev.tracewright.runtime.export;
 
 import dev.tracewright.runtime.capture.LogSafe;
 import dev.tracewright.runtime.store.AsyncWriter;
+import dev.tracewright.runtime.store.ContentBudget;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
@@ -20,19 +21,36 @@ public final class ExportPipeline {
   static final Duration LINGER = Duration.ofSeconds(1);
 
   private final List<SpanExporter> exporters;
-  private final AsyncWriter<ExportBatch> writer;
+  private final AsyncWriter<Pending> writer;
+  private final ContentBudget budget; // null: batches carry no budgeted content
+
+  /** A batch waiting to be exported, with the content bytes it holds against the budget. */
+  private record Pending(ExportBatch batch, long contentBytes) {}
   private final Map<SpanExporter, Boolean> failing = new ConcurrentHashMap<>();
 
   public ExportPipeline(List<SpanExporter> exporters, int capacity) {
+    this(exporters, capacity, null);
+  }
+
+  /** @param budget what queued batches' content was reserved against (released once sent), or null */
+  public ExportPipeline(List<SpanExporter> exporters, int capacity, ContentBudget budget) {
     this.exporters = List.copyOf(exporters);
-    this.writer = new AsyncWriter<>("tracewright-export", capacity, 64, false, LINGER, new AsyncWriter.Sink<>() {
+    this.budget = budget;
+    AsyncWriter.Options options = AsyncWriter.Options.of(capacity, 64, false).linger(LINGER).budget(budget);
+    this.writer = new AsyncWriter<>("tracewright-export", options, new AsyncWriter.Sink<>() {
       @Override
-      public void write(List<ExportBatch> batches) {
-        exportToAll(ExportBatch.merge(batches)); // one request per linger window, not per store batch
+      public void write(List<Pending> pending) {
+        // one request per linger window, not per store batch
+        exportToAll(ExportBatch.merge(pending.stream().map(Pending::batch).toList()));
       }
 
       @Override
       public void sync() {}
+
+      @Override
+      public long contentBytes(Pending p) {
+        return p.contentBytes();
+      }
     });
   }
 
@@ -66,7 +84,12 @@ public final class ExportPipeline {
   }
 
   public void offer(ExportBatch batch) {
-    writer.offer(batch);
+    offer(batch, 0);
+  }
+
+  /** @param contentBytes content the batch holds, already reserved against the budget */
+  public void offer(ExportBatch batch, long contentBytes) {
+    writer.offer(new Pending(batch, budget == null ? 0 : contentBytes));
   }
 
   public boolean flush(Duration timeout) {

@@ -1,5 +1,6 @@
 package dev.tracewright.runtime.store;
 
+import dev.tracewright.runtime.capture.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -39,6 +40,15 @@ public final class H2Store implements TraceStore {
 
   private static final System.Logger LOG = System.getLogger("dev.tracewright");
   private static final int RECENT_BLOBS = 4096;
+  private static final String SPAN_COLUMNS =
+      "span_id, trace_id, parent_span_id, name, kind, status, start_time, end_time,"
+          + " duration_ms, code_namespace, code_function, thread_name, model, provider, input_tokens,"
+          + " output_tokens, cost_usd, input_preview, output_preview, input_ref, output_ref, error_type,"
+          + " error_message, attributes, capture_policy";
+  private static final String SPAN_VALUES = " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  private static final String MERGE_SPAN = "MERGE INTO spans (" + SPAN_COLUMNS + ") KEY (span_id)" + SPAN_VALUES;
+  private static final String MERGE_EVENT =
+      "MERGE INTO span_events (span_id, seq, time, name, attributes) KEY (span_id, seq) VALUES (?,?,?,?,?)";
 
   static {
     LoopbackOnly.ensure();
@@ -60,6 +70,10 @@ public final class H2Store implements TraceStore {
           });
 
   private Connection connection;
+  /** Commits since the last sync: on disk only once synced. */
+  private boolean unsyncedCommits;
+  /** A connection with unsynced commits was dropped: the next sync must not report success. */
+  private boolean commitsLost;
   private PreparedStatement insertSpan;
   private PreparedStatement insertEvent;
   private PreparedStatement mergeTrace;
@@ -157,57 +171,92 @@ public final class H2Store implements TraceStore {
     }
     Connection c = connection();
     try {
-      for (SpanRecord s : batch.spans()) {
-        bindSpan(s);
-        insertSpan.addBatch();
-      }
-      insertSpan.executeBatch();
-      for (EventRecord e : batch.events()) {
-        insertEvent.setString(1, e.spanId());
-        insertEvent.setInt(2, e.seq());
-        insertEvent.setObject(3, time(e.time()));
-        insertEvent.setString(4, e.name());
-        insertEvent.setString(5, attributes(e.attributes()));
-        insertEvent.addBatch();
-      }
-      insertEvent.executeBatch();
-      for (TraceRecord t : batch.startedTraces()) {
-        bindTrace(insertStartedTrace, t);
-        insertStartedTrace.setString(14, t.traceId());
-        insertStartedTrace.addBatch();
-      }
-      if (!batch.startedTraces().isEmpty()) {
-        insertStartedTrace.executeBatch();
-      }
-      for (TraceRecord t : batch.traces()) {
-        bindTrace(mergeTrace, t);
-        mergeTrace.addBatch();
-      }
-      mergeTrace.executeBatch();
-      int newBlobs = 0;
-      for (BlobRecord b : batch.blobs()) {
-        if (!storedBlobs.contains(b.hash())) {
-          mergeBlob.setString(1, b.hash());
-          mergeBlob.setLong(2, b.sizeBytes());
-          mergeBlob.setString(3, b.mediaType());
-          mergeBlob.setString(4, new String(b.content(), java.nio.charset.StandardCharsets.UTF_8));
-          mergeBlob.addBatch();
-          newBlobs++;
+      try {
+        writeRows(batch, insertSpan, insertEvent);
+      } catch (SQLException e) {
+        if (!isDuplicateKey(e)) {
+          throw e;
+        }
+        // Written before, by a session that died before its sync: merge this time.
+        c.rollback();
+        insertSpan.clearBatch();
+        insertEvent.clearBatch();
+        mergeTrace.clearBatch();
+        mergeBlob.clearBatch();
+        insertStartedTrace.clearBatch();
+        try (PreparedStatement spans = c.prepareStatement(MERGE_SPAN);
+            PreparedStatement events = c.prepareStatement(MERGE_EVENT)) {
+          writeRows(batch, spans, events);
         }
       }
-      if (newBlobs > 0) {
-        mergeBlob.executeBatch();
-      }
       c.commit();
+      unsyncedCommits = true;
       batch.blobs().forEach(b -> storedBlobs.add(b.hash()));
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
       abandon(c);
       throw e;
     }
   }
 
-  private void bindSpan(SpanRecord s) throws SQLException {
-    PreparedStatement p = insertSpan;
+  private void writeRows(WriteBatch batch, PreparedStatement spans, PreparedStatement events) throws SQLException {
+    for (SpanRecord s : batch.spans()) {
+      bindSpan(spans, s);
+      spans.addBatch();
+    }
+    spans.executeBatch();
+    for (EventRecord e : batch.events()) {
+      events.setString(1, e.spanId());
+      events.setInt(2, e.seq());
+      events.setObject(3, time(e.time()));
+      events.setString(4, e.name());
+      events.setString(5, attributes(e.attributes()));
+      events.addBatch();
+    }
+    events.executeBatch();
+    for (TraceRecord t : batch.startedTraces()) {
+      bindTrace(insertStartedTrace, t);
+      insertStartedTrace.setString(14, t.traceId());
+      insertStartedTrace.addBatch();
+    }
+    if (!batch.startedTraces().isEmpty()) {
+      insertStartedTrace.executeBatch();
+    }
+    for (TraceRecord t : batch.traces()) {
+      bindTrace(mergeTrace, t);
+      mergeTrace.addBatch();
+    }
+    mergeTrace.executeBatch();
+    int newBlobs = 0;
+    for (BlobRecord b : batch.blobs()) {
+      if (!storedBlobs.contains(b.hash())) {
+        mergeBlob.setString(1, b.hash());
+        mergeBlob.setLong(2, b.sizeBytes());
+        mergeBlob.setString(3, b.mediaType());
+        mergeBlob.setString(4, new String(b.content(), java.nio.charset.StandardCharsets.UTF_8));
+        mergeBlob.addBatch();
+        newBlobs++;
+      }
+    }
+    if (newBlobs > 0) {
+      mergeBlob.executeBatch();
+    }
+  }
+
+  /** H2 reports a primary-key clash as SQLState 23505, possibly inside a batch exception's chain. */
+  private static boolean isDuplicateKey(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        for (SQLException n = sql; n != null; n = n.getNextException()) {
+          if ("23505".equals(n.getSQLState())) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private void bindSpan(PreparedStatement p, SpanRecord s) throws SQLException {
     p.setString(1, s.spanId());
     p.setString(2, s.traceId());
     p.setString(3, s.parentSpanId());
@@ -301,12 +350,17 @@ public final class H2Store implements TraceStore {
   /** Forces everything committed so far to disk: {@code flush()} promises it survives kill -9. */
   @Override
   public void sync() throws SQLException {
+    if (commitsLost) {
+      commitsLost = false;
+      throw new SQLException("the trace database failed before its last commits were synced; they may not be on disk");
+    }
     if (connection == null || file == null) {
       return;
     }
     try (Statement st = connection.createStatement()) {
       st.execute("CHECKPOINT SYNC");
-    } catch (SQLException e) {
+      unsyncedCommits = false;
+    } catch (SQLException | RuntimeException | Error e) {
       abandon(connection);
       throw e;
     }
@@ -319,8 +373,8 @@ public final class H2Store implements TraceStore {
     if (c != null) {
       try {
         c.close();
-      } catch (SQLException e) {
-        LOG.log(Level.WARNING, "closing the trace database failed: " + e.getMessage());
+      } catch (SQLException | RuntimeException e) {
+        LOG.log(Level.WARNING, "closing the trace database failed: " + LogSafe.describe(e));
       }
     }
   }
@@ -337,12 +391,7 @@ public final class H2Store implements TraceStore {
     try {
       Schema.migrate(c);
       c.setAutoCommit(false);
-      insertSpan =
-          c.prepareStatement(
-              "INSERT INTO spans (span_id, trace_id, parent_span_id, name, kind, status, start_time, end_time,"
-                  + " duration_ms, code_namespace, code_function, thread_name, model, provider, input_tokens,"
-                  + " output_tokens, cost_usd, input_preview, output_preview, input_ref, output_ref, error_type,"
-                  + " error_message, attributes, capture_policy) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      insertSpan = c.prepareStatement("INSERT INTO spans (" + SPAN_COLUMNS + ")" + SPAN_VALUES);
       insertEvent = c.prepareStatement("INSERT INTO span_events (span_id, seq, time, name, attributes) VALUES (?,?,?,?,?)");
       mergeTrace =
           c.prepareStatement(
@@ -367,20 +416,21 @@ public final class H2Store implements TraceStore {
     return c;
   }
 
-  /** Rolls back and drops a connection after a failure; the next write reconnects. */
+  /**
+   * Rolls back and drops the connection after any failure; the next write reconnects (the writer
+   * retries with backoff). The connection is never trusted again: after a disk-full episode or a
+   * broken AUTO_SERVER link, H2 can keep a dead session that still reports itself valid.
+   */
   private void abandon(Connection c) {
     try {
       c.rollback();
-    } catch (SQLException ignored) {
+    } catch (SQLException | RuntimeException ignored) {
       // the connection may be what failed
     }
-    try {
-      if (!c.isValid(1)) {
-        close();
-      }
-    } catch (SQLException ignored) {
-      close();
-    }
+    storedBlobs.clear(); // what the failed session committed may never have reached the disk
+    commitsLost |= unsyncedCommits && file != null;
+    unsyncedCommits = false;
+    close();
   }
 
   private static void prepareDirectory(Path dir) throws SQLException {

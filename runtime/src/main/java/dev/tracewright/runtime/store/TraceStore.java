@@ -6,7 +6,11 @@ package dev.tracewright.runtime.store;
  */
 public interface TraceStore extends AutoCloseable {
 
-  /** Persists one batch atomically: all of it or none of it. */
+  /**
+   * Persists one batch atomically: all of it or none of it. After a failed {@link #sync} the writer
+   * writes the batches since the previous sync again, so a store that syncs must accept rows it
+   * may already hold (H2Store merges them).
+   */
   void write(WriteBatch batch) throws Exception;
 
   /**

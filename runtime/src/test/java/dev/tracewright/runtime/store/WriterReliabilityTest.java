@@ -111,7 +111,8 @@ class WriterReliabilityTest {
     assertEquals(1, store.release.getCount(), "the store was stalled the whole time");
 
     store.release.countDown();
-    assertTrue(Tracewright.flush(Duration.ofSeconds(30)));
+    assertFalse(Tracewright.flush(Duration.ofSeconds(30)), "spans were dropped: flush must not say all is durable");
+    assertTrue(Tracewright.flush(Duration.ofSeconds(30)), "nothing was lost since the previous flush");
     TraceStats stats = Tracewright.stats();
     long produced = (long) producers * perProducer;
     assertEquals(produced, stats.recorded());
@@ -143,10 +144,17 @@ class WriterReliabilityTest {
           }
           written.addAndGet(batch.spans().size());
         };
-    Tracewright.init(TraceConfig.builder().store(store).build());
+    Tracewright.init(TraceConfig.builder().store(store).storeRetryTimeout(Duration.ofMillis(50)).build());
 
     recordSpans(3);
-    assertTrue(Tracewright.flush(Duration.ofSeconds(10)));
+    assertFalse(Tracewright.flush(Duration.ofSeconds(10)), "the store lost the spans: flush says so");
+    String expectedError =
+        switch (failure) {
+          case "runtime" -> "store exploded";
+          case "sql" -> "disk I/O error";
+          default -> "StackOverflowError";
+        };
+    assertTrue(Tracewright.stats().lastError().contains(expectedError), "stats say what failed: " + Tracewright.stats());
     broken.set(false);
     recordSpans(5);
     assertTrue(Tracewright.flush(Duration.ofSeconds(10)));
@@ -204,8 +212,9 @@ class WriterReliabilityTest {
     for (Thread w : workers) {
       w.join();
     }
-    assertTrue(Tracewright.flush(Duration.ofSeconds(60)));
+    boolean durable = Tracewright.flush(Duration.ofSeconds(60));
     TraceStats stats = Tracewright.stats();
+    assertEquals(stats.dropped() == 0, durable, "flush is true exactly when no interrupted span was dropped");
     assertTrue(Tracewright.shutdown(Duration.ofSeconds(30)));
 
     assertEquals((long) threads * perThread, stats.recorded());
