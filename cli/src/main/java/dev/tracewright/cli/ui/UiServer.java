@@ -76,6 +76,11 @@ public final class UiServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** The server's connection, for tests that break it. */
+  SharedTraceDb database() {
+    return db;
+  }
+
   public String url() {
     return "http://127.0.0.1:" + port() + "/";
   }
