@@ -32,10 +32,10 @@ final class TraceApi {
 
   private static final List<String> LIST_PARAMS = List.of("limit", "before", "beforeId", "since", "until", "name", "status", "model", "q");
 
-  private final SharedTraceDb db;
+  private final TraceReads db;
   private final int maxSpans;
 
-  TraceApi(SharedTraceDb db, int maxSpans) {
+  TraceApi(TraceReads db, int maxSpans) {
     this.db = db;
     this.maxSpans = maxSpans;
   }

@@ -31,14 +31,12 @@ public final class UiServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService workers;
-  private final SharedTraceDb db;
   private final TraceApi api;
   private final StaticAssets assets = new StaticAssets();
   private final Set<String> hosts;
 
-  private UiServer(HttpServer server, SharedTraceDb db, int maxSpans) {
+  private UiServer(HttpServer server, TraceReads db, int maxSpans) {
     this.server = server;
-    this.db = db;
     this.api = new TraceApi(db, maxSpans);
     int port = server.getAddress().getPort();
     this.hosts = Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port);
@@ -62,23 +60,17 @@ public final class UiServer implements AutoCloseable {
     if (port < 0 || port > 65535) {
       throw new CliException("--port must be between 0 and 65535, not " + port);
     }
-    SharedTraceDb db = new SharedTraceDb(path);
+    TraceReads db = new TraceReads(path);
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(LOOPBACK), port), 0);
       return new UiServer(server, db, maxSpans);
     } catch (IOException e) {
-      db.close();
       throw new CliException("cannot serve the UI on 127.0.0.1:" + port + ": " + e.getMessage());
     }
   }
 
   public int port() {
     return server.getAddress().getPort();
-  }
-
-  /** The server's connection, for tests that break it. */
-  SharedTraceDb database() {
-    return db;
   }
 
   public String url() {
@@ -172,6 +164,5 @@ public final class UiServer implements AutoCloseable {
   public void close() {
     server.stop(0);
     workers.shutdownNow();
-    db.close();
   }
 }
