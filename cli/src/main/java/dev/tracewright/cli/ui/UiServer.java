@@ -86,7 +86,7 @@ public final class UiServer implements AutoCloseable {
       out.set("Cache-Control", "no-store");
       out.set("Content-Security-Policy", DATA_POLICY);
       boolean head = "HEAD".equals(exchange.getRequestMethod());
-      if (!addressedToUs(exchange.getRequestHeaders().get("Host"))) {
+      if (!addressedToUs(exchange.getRequestHeaders().get("Host"), targetAuthority(exchange.getRequestURI()))) {
         send(exchange, 403, "text/plain; charset=utf-8", "forbidden: this server answers only 127.0.0.1, localhost or [::1] on its port\n"
             .getBytes(StandardCharsets.UTF_8), head);
         return;
@@ -110,8 +110,15 @@ public final class UiServer implements AutoCloseable {
     }
   }
 
-  private boolean addressedToUs(List<String> host) {
-    return host != null && host.size() == 1 && hosts.contains(host.get(0).trim().toLowerCase(Locale.ROOT));
+  /** An absolute-form request target's host and port ({@code GET http://host:port/path}), else null. */
+  private static String targetAuthority(java.net.URI target) {
+    return target.getScheme() == null ? null : String.valueOf(target.getRawAuthority());
+  }
+
+  /** The Host header, and the authority of an absolute request target (which takes precedence over it), name us. */
+  private boolean addressedToUs(List<String> host, String targetAuthority) {
+    return host != null && host.size() == 1 && hosts.contains(host.get(0).trim().toLowerCase(Locale.ROOT))
+        && (targetAuthority == null || hosts.contains(targetAuthority.toLowerCase(Locale.ROOT)));
   }
 
   private void answerApi(HttpExchange exchange, String path, boolean head) throws IOException {

@@ -380,6 +380,14 @@ class ApiTest {
         assertFalse(r.contains("traceId") || r.contains("research") || r.contains("Tracewright"), "no data for " + host + ": " + r);
       }
     }
+    String absolute = raw("GET", "http://evil.example.com/api/traces", "127.0.0.1:" + port, "");
+    assertTrue(status(absolute).startsWith("HTTP/1.1 403"), "an absolute target naming another host: " + status(absolute));
+    assertFalse(absolute.contains("traceId"));
+    String ours = raw("GET", "http://localhost:" + port + "/api/traces?limit=1", "127.0.0.1:" + port, "");
+    assertTrue(status(ours).startsWith("HTTP/1.1 200"), status(ours));
+    String noHost = raw("GET", "/api/traces", null, "");
+    assertTrue(status(noHost).startsWith("HTTP/1.1 403") || status(noHost).startsWith("HTTP/1.1 400"), status(noHost));
+    assertFalse(noHost.contains("traceId"));
     String twoHosts = raw("GET", "/api/traces", "127.0.0.1:" + port, "Host: evil.example.com\r\n");
     assertTrue(status(twoHosts).startsWith("HTTP/1.1 403") || status(twoHosts).startsWith("HTTP/1.1 400"), status(twoHosts));
     assertFalse(twoHosts.contains("traceId"));
@@ -423,6 +431,12 @@ class ApiTest {
     assertTrue(index.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"));
     assertEquals("nosniff", index.headers().firstValue("X-Content-Type-Options").orElse(null));
     assertTrue(index.body().contains("/api/traces"), index.body());
+    assertFalse(index.body().contains("<script"), "a placeholder with no script");
+    HttpResponse<String> css = get("/assets/tracewright.css");
+    assertEquals(200, css.statusCode());
+    assertEquals("text/css; charset=utf-8", css.headers().firstValue("Content-Type").orElse(null));
+    assertEquals("nosniff", css.headers().firstValue("X-Content-Type-Options").orElse(null));
+    assertEquals(404, get("/assets/missing.css").statusCode());
 
     String host = "127.0.0.1:" + server.port();
     List<String> outside = List.of(
@@ -431,7 +445,6 @@ class ApiTest {
         "/assets/%2e%2e/%2e%2e/version.properties",
         "/assets/..%2f..%2fversion.properties",
         "/assets/%252e%252e/index.html",
-        "/assets/..\\..\\version.properties",
         "/../../../../etc/passwd",
         "/..%2f..%2f..%2fetc%2fpasswd",
         "//etc/passwd",
@@ -445,13 +458,19 @@ class ApiTest {
         "/index.html/../../version.properties",
         "/assets/dev/tracewright/cli/TraceDb.class",
         "/assets/x.class",
-        "file:///etc/passwd",
-        "http://127.0.0.1:" + server.port() + "/../version.properties");
+        "http://127.0.0.1:" + server.port() + "/../version.properties",
+        "http://127.0.0.1:" + server.port() + "/assets/%2e%2e/index.html");
     for (String path : outside) {
       String r = raw("GET", path, host, "");
-      assertTrue(status(r).startsWith("HTTP/1.1 404") || status(r).startsWith("HTTP/1.1 400"), path + " -> " + status(r));
+      assertTrue(status(r).startsWith("HTTP/1.1 404"), path + " -> " + status(r));
       assertFalse(r.contains("version=") || r.contains("root:") || r.contains("<html"), path + " -> " + r);
     }
+    String backslash = raw("GET", "/assets/..\\..\\version.properties", host, "");
+    assertTrue(status(backslash).startsWith("HTTP/1.1 400"), "not a URI, refused by the HTTP server itself: " + status(backslash));
+    assertFalse(backslash.contains("version="));
+    String file = raw("GET", "file:///etc/passwd", host, "");
+    assertTrue(status(file).startsWith("HTTP/1.1 403"), "a target naming no host of ours: " + status(file));
+    assertFalse(file.contains("root:"));
   }
 
   @Test
