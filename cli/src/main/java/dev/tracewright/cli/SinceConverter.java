@@ -10,7 +10,7 @@ import java.util.Locale;
 import picocli.CommandLine;
 
 /** {@code --since}: {@code 30m}, {@code 2h}, {@code 7d}, or a date / local date-time / offset date-time. */
-final class SinceConverter implements CommandLine.ITypeConverter<Instant> {
+public final class SinceConverter implements CommandLine.ITypeConverter<Instant> {
   @Override
   public Instant convert(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);

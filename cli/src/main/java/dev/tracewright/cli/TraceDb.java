@@ -281,12 +281,7 @@ public final class TraceDb implements AutoCloseable {
   /** The trace whose ID starts with {@code prefix}; none or several is a {@link CliException}. */
   public TraceRecord trace(String prefix) throws SQLException {
     String p = prefix.trim().toLowerCase(Locale.ROOT);
-    if (!p.matches("[0-9a-f]{1,32}")) {
-      throw new CliException("'" + TerminalText.escape(prefix) + "' is not a trace ID: expected up to 32 hex digits");
-    }
-    // A prefix range on the primary key: an index seek, not a scan.
-    List<TraceRecord> found = select("SELECT * FROM traces WHERE trace_id >= ? AND trace_id <= ? ORDER BY trace_id LIMIT 6",
-        TraceDb::trace, List.of(p, p + "g"));
+    List<TraceRecord> found = tracesStartingWith(p);
     if (found.isEmpty()) {
       throw new CliException("no trace with ID starting '" + p + "' in " + dataFile() + " (see: tracewright list)");
     }
@@ -295,6 +290,25 @@ public final class TraceDb implements AutoCloseable {
           found.stream().limit(5).map(t -> t.traceId().substring(0, 16)).toList()) + (found.size() > 5 ? ", ..." : "") + "); give more digits");
     }
     TraceRecord t = found.get(0);
+    return t.isIncomplete() ? withTotalsFromSpans(t) : t;
+  }
+
+  /**
+   * Up to six traces whose ID starts with {@code prefix} (as stored: an INCOMPLETE one without its
+   * totals), so a caller can tell none from several; a prefix that is not hex is a {@link CliException}.
+   */
+  public List<TraceRecord> tracesStartingWith(String prefix) throws SQLException {
+    String p = prefix.trim().toLowerCase(Locale.ROOT);
+    if (!p.matches("[0-9a-f]{1,32}")) {
+      throw new CliException("'" + TerminalText.escape(prefix) + "' is not a trace ID: expected up to 32 hex digits");
+    }
+    // A prefix range on the primary key: an index seek, not a scan.
+    return select("SELECT * FROM traces WHERE trace_id >= ? AND trace_id <= ? ORDER BY trace_id LIMIT 6",
+        TraceDb::trace, List.of(p, p + "g"));
+  }
+
+  /** The trace with exactly this ID, with totals from its spans while it is INCOMPLETE. */
+  public TraceRecord withTotals(TraceRecord t) throws SQLException {
     return t.isIncomplete() ? withTotalsFromSpans(t) : t;
   }
 
@@ -338,14 +352,25 @@ public final class TraceDb implements AutoCloseable {
 
   /** Spans of a trace by start time. */
   public List<SpanRecord> spans(String traceId) throws SQLException {
-    return select("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_time, span_id", TraceDb::span, List.of(traceId));
+    return spans(traceId, Integer.MAX_VALUE);
+  }
+
+  /** The first {@code limit} spans of a trace by start time. */
+  public List<SpanRecord> spans(String traceId, int limit) throws SQLException {
+    return select("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_time, span_id LIMIT ?", TraceDb::span, List.of(traceId, limit));
   }
 
   /** Events of every span of a trace, by span and sequence. */
   public Map<String, List<EventRecord>> events(String traceId) throws SQLException {
+    return events(traceId, Integer.MAX_VALUE);
+  }
+
+  /** At most {@code limit} events of a trace's spans, by span and sequence. */
+  public Map<String, List<EventRecord>> events(String traceId, int limit) throws SQLException {
     try (PreparedStatement st = connection.prepareStatement(
-        "SELECT e.* FROM span_events e JOIN spans s ON s.span_id = e.span_id WHERE s.trace_id = ? ORDER BY e.span_id, e.seq")) {
+        "SELECT e.* FROM span_events e JOIN spans s ON s.span_id = e.span_id WHERE s.trace_id = ? ORDER BY e.span_id, e.seq LIMIT ?")) {
       st.setString(1, traceId);
+      st.setInt(2, limit);
       Map<String, List<EventRecord>> out = new LinkedHashMap<>();
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
@@ -366,6 +391,26 @@ public final class TraceDb implements AutoCloseable {
       st.setString(1, hash);
       try (ResultSet rs = st.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  /** Captured content, at most {@code maxChars} of it: the head of a larger blob. */
+  public record Content(String hash, String mediaType, long sizeBytes, String text, boolean truncated) {}
+
+  /** The first {@code maxChars} characters of the content stored under {@code hash}, or null. */
+  public Content content(String hash, int maxChars) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement(
+        "SELECT media_type, size_bytes, SUBSTRING(content, 1, ?) FROM blobs WHERE hash = ?")) {
+      st.setInt(1, maxChars + 1); // one more tells whether there is more
+      st.setString(2, hash);
+      try (ResultSet rs = st.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        String text = rs.getString(3);
+        boolean truncated = text.length() > maxChars;
+        return new Content(hash, rs.getString(1), rs.getLong(2), truncated ? text.substring(0, maxChars) : text, truncated);
       }
     }
   }

@@ -1,0 +1,217 @@
+package dev.tracewright.cli.ui;
+
+import dev.tracewright.cli.SinceConverter;
+import dev.tracewright.cli.StatsReport;
+import dev.tracewright.cli.TraceDb;
+import dev.tracewright.cli.TraceQuery;
+import dev.tracewright.runtime.store.EventRecord;
+import dev.tracewright.runtime.store.SpanRecord;
+import dev.tracewright.runtime.store.TraceRecord;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * The JSON API under {@code /api/}: a thin layer over {@link TraceDb} and {@link StatsReport}, the
+ * same queries as the CLI. Every answer is bounded: a page of traces, a capped number of spans and
+ * events, the head of a large content, a capped number of stats rows.
+ */
+final class TraceApi {
+  static final int DEFAULT_LIMIT = 50;
+  static final int MAX_LIMIT = 200;
+  static final int MAX_SPANS = 20_000;
+  static final int MAX_EVENTS = 20_000;
+  static final int MAX_CONTENT_CHARS = 1 << 20;
+  static final int MAX_STATS_ROWS = 1_000;
+
+  private static final List<String> LIST_PARAMS = List.of("limit", "before", "beforeId", "since", "until", "name", "status", "model", "q");
+
+  private final TraceReads db;
+  private final int maxSpans;
+
+  TraceApi(TraceReads db, int maxSpans) {
+    this.db = db;
+    this.maxSpans = maxSpans;
+  }
+
+  /** The answer to {@code GET path?rawQuery}, {@code path} starting after {@code /api}. */
+  Object answer(String path, String rawQuery) {
+    if (path.equals("/traces")) {
+      return traces(QueryParams.parse(rawQuery, LIST_PARAMS));
+    }
+    if (path.startsWith("/traces/")) {
+      QueryParams.parse(rawQuery, List.of());
+      return trace(path.substring("/traces/".length()));
+    }
+    if (path.startsWith("/content/")) {
+      QueryParams.parse(rawQuery, List.of());
+      return content(path.substring("/content/".length()));
+    }
+    if (path.equals("/stats")) {
+      return stats(QueryParams.parse(rawQuery, List.of("since")));
+    }
+    throw ApiError.notFound("no such endpoint: /api" + Json.clip(path) + " (see: /api/traces, /api/traces/{id}, /api/content/{hash}, /api/stats)");
+  }
+
+  private Map<String, Object> traces(QueryParams p) {
+    int limit = limit(p.get("limit"));
+    String beforeId = p.get("beforeId");
+    if (beforeId != null && !beforeId.matches("[0-9a-f]{32}")) {
+      throw ApiError.badRequest("beforeId must be a trace ID (32 lower-case hex digits), not '" + Json.clip(beforeId) + "'");
+    }
+    Instant before = p.get("before") == null ? null : instant("before", p.get("before"));
+    if ((before == null) != (beforeId == null)) {
+      throw ApiError.badRequest("before and beforeId go together: the start time and ID of the previous page's last trace");
+    }
+    // One more than asked tells whether another page follows.
+    TraceQuery query = new TraceQuery(limit + 1, before, beforeId, time("since", p.get("since")), time("until", p.get("until")),
+        p.get("name"), status(p.get("status")), p.get("model"), p.get("q"));
+    List<TraceRecord> found = db.read(traces -> traces.traces(query));
+    boolean more = found.size() > limit;
+    List<TraceRecord> page = more ? found.subList(0, limit) : found;
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("traces", page.stream().map(ApiViews.TraceView::of).toList());
+    if (more) {
+      TraceRecord last = page.get(page.size() - 1);
+      out.put("next", Map.of("before", ApiViews.iso(last.startTime()), "beforeId", last.traceId()));
+    } else {
+      out.put("next", null);
+    }
+    return out;
+  }
+
+  private static int limit(String value) {
+    if (value == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit >= 1) {
+        return Math.min(limit, MAX_LIMIT);
+      }
+    } catch (NumberFormatException ignored) {
+      // said below
+    }
+    throw ApiError.badRequest("limit must be a whole number from 1 (at most " + MAX_LIMIT + " are returned), not '" + Json.clip(value) + "'");
+  }
+
+  private static TraceQuery.Status status(String value) {
+    if (value == null) {
+      return TraceQuery.Status.ALL;
+    }
+    try {
+      return TraceQuery.Status.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badRequest("status must be all, failed, any_error or incomplete, not '" + Json.clip(value) + "'");
+    }
+  }
+
+  /** An exact point: an ISO-8601 instant or offset date-time (a page cursor). */
+  private static Instant instant(String name, String value) {
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      throw ApiError.badRequest(name + " must be an ISO-8601 time such as 2026-11-23T10:00:00Z, not '" + Json.clip(value) + "'");
+    }
+  }
+
+  /** A window bound as the CLI's --since takes it: 30m, 2h, 7d, a date, a local or offset date-time. */
+  private static Instant time(String name, String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return new SinceConverter().convert(value);
+    } catch (CommandLine.TypeConversionException e) {
+      throw ApiError.badRequest(name + ": " + e.getMessage());
+    }
+  }
+
+  private Map<String, Object> trace(String id) {
+    if (!id.matches("[0-9a-fA-F]{1,32}")) {
+      throw ApiError.badRequest("'" + Json.clip(id) + "' is not a trace ID: expected up to 32 hex digits");
+    }
+    return db.read(traces -> {
+      List<TraceRecord> found = traces.tracesStartingWith(id);
+      if (found.isEmpty()) {
+        throw ApiError.notFound("no trace with ID starting '" + id + "'");
+      }
+      if (found.size() > 1) {
+        throw ApiError.badRequest("'" + id + "' matches several traces; give more digits");
+      }
+      TraceRecord trace = traces.withTotals(found.get(0));
+      List<SpanRecord> spans = traces.spans(trace.traceId(), maxSpans + 1);
+      boolean spansCut = spans.size() > maxSpans;
+      List<ApiViews.EventView> events = new ArrayList<>();
+      for (List<EventRecord> ofSpan : traces.events(trace.traceId(), MAX_EVENTS + 1).values()) {
+        ofSpan.forEach(e -> events.add(ApiViews.EventView.of(e)));
+      }
+      boolean eventsCut = events.size() > MAX_EVENTS;
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("trace", ApiViews.TraceView.of(trace));
+      out.put("spans", (spansCut ? spans.subList(0, maxSpans) : spans).stream().map(ApiViews.SpanView::of).toList());
+      out.put("events", eventsCut ? events.subList(0, MAX_EVENTS) : events);
+      out.put("truncated", spansCut || eventsCut);
+      out.put("spanLimit", maxSpans);
+      out.put("eventLimit", MAX_EVENTS);
+      return out;
+    });
+  }
+
+  private Map<String, Object> content(String hash) {
+    if (!hash.matches("[0-9a-f]{64}")) {
+      throw ApiError.badRequest("'" + Json.clip(hash) + "' is not a content hash: expected 64 lower-case hex digits (a span's inputRef or outputRef)");
+    }
+    TraceDb.Content c = db.read(traces -> traces.content(hash, MAX_CONTENT_CHARS));
+    if (c == null) {
+      throw ApiError.notFound("no content with hash " + hash);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("hash", c.hash());
+    out.put("mediaType", c.mediaType());
+    out.put("sizeBytes", c.sizeBytes());
+    out.put("content", c.text());
+    out.put("truncated", c.truncated());
+    out.put("limitChars", MAX_CONTENT_CHARS);
+    return out;
+  }
+
+  private Map<String, Object> stats(QueryParams p) {
+    Instant since = time("since", p.get("since"));
+    StatsReport report = db.read(traces -> StatsReport.compute(traces, since));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("since", ApiViews.iso(since));
+    boolean cut = false;
+    Map<String, List<StatsReport.Row>> groups = new LinkedHashMap<>();
+    groups.put("byTrace", report.byTrace());
+    groups.put("byModel", report.byModel());
+    groups.put("bySpanName", report.bySpanName());
+    for (Map.Entry<String, List<StatsReport.Row>> group : groups.entrySet()) {
+      List<StatsReport.Row> rows = group.getValue();
+      cut |= rows.size() > MAX_STATS_ROWS;
+      out.put(group.getKey(), rows.stream().limit(MAX_STATS_ROWS).map(TraceApi::statsRow).toList());
+    }
+    out.put("truncated", cut);
+    return out;
+  }
+
+  private static Map<String, Object> statsRow(StatsReport.Row r) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("key", r.key());
+    row.put("count", r.count());
+    row.put("p50Ms", r.p50Ms());
+    row.put("p95Ms", r.p95Ms());
+    row.put("inputTokens", r.inputTokens());
+    row.put("outputTokens", r.outputTokens());
+    row.put("costUsd", r.costUsd());
+    row.put("errors", r.errors());
+    row.put("errorRate", r.errorRate());
+    return row;
+  }
+}
