@@ -15,7 +15,11 @@ import org.h2.server.web.GuardedConsole;
 /**
  * H2's own web console on 127.0.0.1, serving only the session it opens on the trace database: no
  * login form, no other JDBC URL, no new sessions (see {@link GuardedConsole}). The printed URLs carry
- * that session's random ID, so only whoever reads them gets in. The database is opened read-only.
+ * that session's random ID, so only whoever reads them gets in.
+ *
+ * <p>Unlike the short read-only commands, the console stays open for as long as the user likes, so
+ * it opens the database through H2's AUTO_SERVER: an agent started while it is open records through
+ * it (a read-only reader would hold the file and keep the agent out).
  */
 public final class ConsoleServer implements AutoCloseable {
   /** What the console opens on: the newest traces, newest first, rounded for reading. */
@@ -38,7 +42,7 @@ public final class ConsoleServer implements AutoCloseable {
   /** Starts the console on {@code port} (0: any free port) for the database at {@code path}. */
   public static ConsoleServer start(Path path, int port) {
     LoopbackOnly.ensure();
-    TraceDb db = TraceDb.open(path);
+    TraceDb db = TraceDb.open(path, true);
     ServerSocket socket = null;
     try {
       socket = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());

@@ -322,6 +322,29 @@ class CliTest {
     }
   }
 
+  @Test
+  void anAgentStartedWhileTheConsoleIsOpenRecordsThroughIt() throws Exception {
+    try (ConsoleServer console = ConsoleServer.start(db, 0)) {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process agent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+          dev.tracewright.runtime.store.DurabilityChild.class.getName(), "kill", db.toString(), "5").redirectErrorStream(true).start();
+      try {
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder said = new StringBuilder();
+        String line;
+        while ((line = out.readLine()) != null && !line.startsWith("FLUSHED")) {
+          said.append(line).append('\n');
+        }
+        assertEquals("FLUSHED 25", line, "the agent recorded while the console had the database open: " + said);
+        String session = URI.create(console.url()).getQuery();
+        String count = rawGet(console.port(), "/query.do?" + session + "&sql=" + URLEncoder.encode("SELECT COUNT(*) FROM spans WHERE name LIKE 'flushed%'", StandardCharsets.UTF_8), "127.0.0.1");
+        assertTrue(count.contains("<td>25</td>"), "the console sees the agent's flushed spans too: " + count);
+      } finally {
+        agent.destroyForcibly().waitFor();
+      }
+    }
+  }
+
   /** A GET with a chosen Host header (java.net.http will not send a foreign one). */
   private static String rawGet(int port, String path, String host) throws IOException {
     try (Socket s = new Socket("127.0.0.1", port)) {
