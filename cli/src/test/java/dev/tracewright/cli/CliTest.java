@@ -235,21 +235,16 @@ class CliTest {
   void listWorksAsASeparateProcessWhileAnAgentIsWriting() throws Exception {
     Path live = dir.resolve("live/traces");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("java.class.path");
-    Process agent = new ProcessBuilder(java, "-cp", cp, dev.tracewright.runtime.store.DurabilityChild.class.getName(), "kill", live.toString(), "50")
-        .redirectErrorStream(true).start();
-    try {
-      String marker = new String(agent.getInputStream().readNBytes("FLUSHED 250".length()), StandardCharsets.UTF_8);
-      assertEquals("FLUSHED 250", marker);
-      Process cli = new ProcessBuilder(java, "-cp", cp, TracewrightCli.class.getName(), "list", "--limit", "100", "--db", live.toString()).start();
+    try (ChildAgent agent = ChildAgent.start(live, 50)) {
+      assertEquals("FLUSHED 250", agent.awaitFlushed(), agent.said());
+      Process cli = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TracewrightCli.class.getName(), "list", "--limit", "100",
+          "--db", live.toString()).start();
       String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       String err = new String(cli.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(cli.waitFor(60, TimeUnit.SECONDS));
       assertEquals(0, cli.exitValue(), err);
       assertTrue(out.lines().filter(l -> l.contains("flushed") || l.contains("after")).count() >= 50, out);
       assertTrue(agent.isAlive(), "the agent kept writing meanwhile");
-    } finally {
-      agent.destroyForcibly().waitFor();
     }
   }
 
@@ -324,24 +319,11 @@ class CliTest {
 
   @Test
   void anAgentStartedWhileTheConsoleIsOpenRecordsThroughIt() throws Exception {
-    try (ConsoleServer console = ConsoleServer.start(db, 0)) {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process agent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          dev.tracewright.runtime.store.DurabilityChild.class.getName(), "kill", db.toString(), "5").redirectErrorStream(true).start();
-      try {
-        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder said = new StringBuilder();
-        String line;
-        while ((line = out.readLine()) != null && !line.startsWith("FLUSHED")) {
-          said.append(line).append('\n');
-        }
-        assertEquals("FLUSHED 25", line, "the agent recorded while the console had the database open: " + said);
-        String session = URI.create(console.url()).getQuery();
-        String count = rawGet(console.port(), "/query.do?" + session + "&sql=" + URLEncoder.encode("SELECT COUNT(*) FROM spans WHERE name LIKE 'flushed%'", StandardCharsets.UTF_8), "127.0.0.1");
-        assertTrue(count.contains("<td>25</td>"), "the console sees the agent's flushed spans too: " + count);
-      } finally {
-        agent.destroyForcibly().waitFor();
-      }
+    try (ConsoleServer console = ConsoleServer.start(db, 0); ChildAgent agent = ChildAgent.start(db, 5)) {
+      assertEquals("FLUSHED 25", agent.awaitFlushed(), "the agent recorded while the console had the database open: " + agent.said());
+      String session = URI.create(console.url()).getQuery();
+      String count = rawGet(console.port(), "/query.do?" + session + "&sql=" + URLEncoder.encode("SELECT COUNT(*) FROM spans WHERE name LIKE 'flushed%'", StandardCharsets.UTF_8), "127.0.0.1");
+      assertTrue(count.contains("<td>25</td>"), "the console sees the agent's flushed spans too: " + count);
     }
   }
 

@@ -9,7 +9,7 @@ import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.runtime.ActiveSpan;
 import dev.tracewright.runtime.TraceConfig;
 import dev.tracewright.runtime.Tracewright;
-import dev.tracewright.runtime.store.DurabilityChild;
+import dev.tracewright.cli.ChildAgent;
 import dev.tracewright.runtime.store.H2Store;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,22 +44,11 @@ class ApiLiveTest {
 
     try (UiServer ui = UiServer.start(db, 0)) {
       assertEquals(1, traces(ui).get("traces").size());
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process agent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DurabilityChild.class.getName(), "kill", db.toString(), "5") // 5 traces of 5 spans
-          .redirectErrorStream(true).start();
-      try {
-        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder said = new StringBuilder();
-        String line;
-        while ((line = out.readLine()) != null && !line.startsWith("FLUSHED")) {
-          said.append(line).append('\n');
-        }
-        assertEquals("FLUSHED 25", line, "the agent could record while the UI had the database open: " + said);
-        assertEquals("", said.toString(), "and had nothing to warn about");
+      try (ChildAgent agent = ChildAgent.start(db, 5)) { // 5 traces of 5 spans
+        assertEquals("FLUSHED 25", agent.awaitFlushed(), "the agent could record while the UI had the database open: " + agent.said());
+        assertEquals("", agent.said(), "and had nothing to warn about");
         JsonNode page = traces(ui);
         assertTrue(page.get("traces").size() >= 6, page.toString());
-      } finally {
-        agent.destroyForcibly().waitFor();
       }
     }
   }
