@@ -25,7 +25,7 @@ final class ReportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "TRACE", description = "Trace ID or unique prefix (see: tracewright list).")
   String trace;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE (default: trace-<first 8 digits of the ID>.html; a new file, unless --force).")
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE (default: trace-<first 16 digits of the ID>.html, as tracewright list shows it; a new file, unless --force).")
   Path output;
 
   @Option(names = "--force", description = "Replace FILE if it exists (never an H2 database file).")
@@ -41,7 +41,7 @@ final class ReportCommand implements Callable<Integer> {
     }
     try (TraceDb traces = db.open()) {
       TraceRecord t = traces.trace(trace);
-      Path target = OutputFile.checked(output != null ? output : Path.of("trace-" + t.traceId().substring(0, 8) + ".html"), db.db, force, "report");
+      Path target = OutputFile.checked(output != null ? output : Path.of("trace-" + t.traceId().substring(0, 16) + ".html"), db.db, force, "report");
       TraceReport.Page page = TraceReport.of(traces, t, content);
       OutputFile.write(target, out -> out.write(page.html()));
       spec.commandLine().getOut().println("wrote " + target + ": " + page.spans() + " spans"

@@ -126,7 +126,7 @@ TW.say = function (message, isError) {
   box.hidden = !message;
 };
 
-/** Short trace ID, as the CLI shows it. */
+/** Short trace ID, as `tracewright list` shows it: the time-ordered half, unique and enough to find it again. */
 TW.shortId = function (id) {
-  return id ? id.substring(0, 8) : '';
+  return id ? id.substring(0, 16) : '';
 };

@@ -199,7 +199,6 @@
   TraceView.prototype.header = function () {
     var t = this.data.trace;
     var critical = this.model.order.filter(function (n) { return n.critical; });
-    var criticalMs = critical.length ? critical[critical.length - 1].end - critical[0].start : 0;
     var head = el('section', {className: 'trace-head'});
     head.appendChild(el('h1', null, t.name || '(unnamed)', ' ', el('span', {className: 'status status-' + TW.statusLabel(t).split(',')[0]}, TW.statusLabel(t))));
     var totals = el('dl', {className: 'totals'});
@@ -211,7 +210,7 @@
     item('Errors', String(t.errorCount));
     item('Tokens', TW.tokens(t.inputTokens) + ' in / ' + TW.tokens(t.outputTokens) + ' out');
     item('Cost', TW.cost(t.costUsd));
-    item('Critical path', critical.length + (critical.length === 1 ? ' span, ' : ' spans, ') + TW.duration(criticalMs));
+    item('Critical path', critical.length + (critical.length === 1 ? ' span' : ' spans') + ' (bold, outlined bars)');
     head.appendChild(totals);
     if (this.data.truncated) {
       head.appendChild(el('p', {className: 'notice warn'}, 'This trace is larger than the view holds: the first ' +

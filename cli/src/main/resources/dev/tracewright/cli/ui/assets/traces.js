@@ -27,7 +27,7 @@
     var value = query.get(name);
     if (value) {
       filters.set(name, value);
-      form.elements[name].value = value;
+      form.elements[name].value = name === 'status' && value === 'all' ? '' : value;
     }
   });
 

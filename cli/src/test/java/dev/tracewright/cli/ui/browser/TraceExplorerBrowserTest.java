@@ -1,0 +1,295 @@
+package dev.tracewright.cli.ui.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracewright.annotations.SpanKind;
+import dev.tracewright.cli.ChildAgent;
+import dev.tracewright.cli.Format;
+import dev.tracewright.cli.StatsReport;
+import dev.tracewright.cli.TraceDb;
+import dev.tracewright.cli.TracewrightCli;
+import dev.tracewright.cli.ui.UiServer;
+import dev.tracewright.runtime.ActiveSpan;
+import dev.tracewright.runtime.TraceConfig;
+import dev.tracewright.runtime.TracedCall;
+import dev.tracewright.runtime.Tracewright;
+import dev.tracewright.runtime.store.H2Store;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The explorer's pages in a real headless chromium, over traces the runtime recorded into an H2 file
+ * and served by a real {@link UiServer}. One browser for the class (its start is the slow part).
+ */
+@Timeout(300)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TraceExplorerBrowserTest {
+  /** Markup that would set a flag (and show an alert) if the page ever rendered it as HTML. */
+  static final String IMG = "<img src=x onerror=\"window.__twPwned=1;alert(1)\">";
+  static final String SCRIPT = "<script>window.__twPwned=2;alert(2)</script>";
+  static final int BIG_GROUPS = 99;
+  static final int BIG_STEPS = 100;
+  static final int BIG_SPANS = 1 + BIG_GROUPS + BIG_GROUPS * BIG_STEPS;
+  static final TracedCall.Site AGENT = TracedCall.site(TraceExplorerBrowserTest.class, "research", SpanKind.AGENT, "research").parameters("question");
+  static final TracedCall.Site LLM = TracedCall.site(TraceExplorerBrowserTest.class, "chat", SpanKind.LLM, "chat").model("gpt-4o").provider("openai").parameters("prompt");
+
+  @TempDir static Path dir;
+  static Path db;
+  static UiServer server;
+  static Browser browser;
+  static String researchId;
+  static String xssId;
+  static String bigId;
+
+  @BeforeAll
+  static void recordServeAndOpenABrowser() {
+    db = dir.resolve("traces");
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(db)).build());
+    TracedCall root = AGENT.begin();
+    root.input("why is the sky blue?");
+    try (ActiveSpan tool = Tracewright.span("search", SpanKind.TOOL).input("query", "sky colour physics").start()) {
+      tool.event("retry", Map.of("attempt", 1));
+      tool.output(Map.of("hits", List.of("Rayleigh scattering", "Mie scattering")));
+    }
+    try (ActiveSpan failing = Tracewright.span("lookup cache", SpanKind.MEMORY).start()) {
+      failing.error(new IllegalStateException("cache offline"));
+    }
+    TracedCall llm = LLM.begin();
+    llm.input("summarize the hits");
+    Tracewright.current().tokens(1200, 300);
+    llm.returned("The sky is blue because of Rayleigh scattering.");
+    researchId = Tracewright.current().traceId();
+    root.returned("blue");
+
+    try (ActiveSpan page = Tracewright.span("fetch page", SpanKind.TOOL).input("html", SCRIPT).start()) {
+      xssId = Tracewright.current().traceId();
+      page.output(IMG + " and " + SCRIPT);
+    }
+
+    try (ActiveSpan big = Tracewright.span("big run", SpanKind.AGENT).start()) {
+      bigId = Tracewright.current().traceId();
+      for (int g = 0; g < BIG_GROUPS; g++) {
+        try (ActiveSpan group = Tracewright.span("group-" + g, SpanKind.STEP).start()) {
+          for (int s = 0; s < BIG_STEPS; s++) {
+            try (ActiveSpan step = Tracewright.span("step-" + s, SpanKind.TOOL).start()) {
+              step.output(s);
+            }
+          }
+        }
+        if (g % 20 == 19) {
+          assertTrue(Tracewright.flush()); // the writer's queue holds 8192 spans
+        }
+      }
+    }
+    assertTrue(Tracewright.flush());
+    Tracewright.shutdown();
+    server = UiServer.start(db, 0);
+    browser = Browser.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    Tracewright.shutdown();
+  }
+
+  static String url(String path) {
+    return server.url() + path.substring(1);
+  }
+
+  static List<String> spanNames() {
+    return browser.driver.findElements(By.cssSelector(".viewport .row .span-name")).stream().map(WebElement::getText).toList();
+  }
+
+  static WebElement row(String spanName) {
+    return browser.await(By.xpath("//div[contains(@class,'row')][.//span[@class='span-name' and text()='" + spanName + "']]")).get(0);
+  }
+
+  @Test
+  @Order(1)
+  void theListShowsTheRecordedTracesAndARowOpensItsWaterfall() throws Exception {
+    browser.open(url("/"));
+    WebElement link = browser.awaitText(By.cssSelector("#rows td.name a"), "research");
+    List<String> names = browser.driver.findElements(By.cssSelector("#rows td.name a")).stream().map(WebElement::getText).toList();
+    assertEquals(List.of("big run", "fetch page", "research"), names, "newest first");
+    WebElement researchRow = browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + researchId + "']"));
+    String text = researchRow.getText();
+    assertTrue(text.contains(Format.tokens(1500)), text);
+    assertTrue(text.contains("ok, 1 error inside"), text);
+    browser.screenshot("traces");
+
+    link.click();
+    browser.until("the waterfall of research", () -> spanNames().size() == 4);
+    assertEquals(List.of("research", "search", "lookup cache", "chat"), spanNames());
+    assertTrue(browser.driver.getCurrentUrl().endsWith("/trace/" + researchId), browser.driver.getCurrentUrl());
+    assertEquals(4, browser.driver.findElements(By.cssSelector(".viewport .bar")).size(), "a bar per span");
+    assertEquals(1, browser.driver.findElements(By.cssSelector(".viewport .bar.error")).size(), "the failed span's bar is marked");
+    assertTrue(row("lookup cache").getText().contains("error"), "said in words too");
+    String totals = browser.driver.findElement(By.cssSelector(".totals")).getText();
+    assertTrue(totals.contains("Critical path"), totals);
+    assertTrue(row("research").getAttribute("class").contains("on-critical"), "the root is on the critical path");
+    assertTrue(row("chat").getAttribute("class").contains("on-critical"), "the last child decides the end");
+  }
+
+  @Test
+  @Order(2)
+  void clickingASpanShowsItsCapturedInputAndTheKeyboardMovesAndFolds() throws Exception {
+    browser.open(url("/trace?id=" + researchId));
+    row("search").click();
+    WebElement input = browser.awaitText(By.cssSelector(".inspector .content-section.input"), "sky colour physics");
+    assertFalse(input.getText().contains("loading"), input.getText());
+    browser.awaitText(By.cssSelector(".inspector .content-section.output"), "Rayleigh scattering");
+    String inspector = browser.driver.findElement(By.cssSelector(".inspector")).getText();
+    assertTrue(inspector.contains("retry"), "its event: " + inspector);
+    browser.screenshot("trace");
+
+    row("chat").click();
+    browser.awaitText(By.cssSelector(".inspector"), "gpt-4o");
+    String chat = browser.driver.findElement(By.cssSelector(".inspector")).getText();
+    assertTrue(chat.contains("1,200 in / 300 out"), chat);
+    browser.awaitText(By.cssSelector(".inspector .content-section.input"), "summarize the hits");
+
+    WebElement tree = browser.driver.findElement(By.cssSelector(".viewport"));
+    tree.sendKeys(Keys.ARROW_UP);
+    browser.awaitText(By.cssSelector(".inspector h2"), "lookup cache");
+    browser.awaitText(By.cssSelector(".inspector .error-box"), "cache offline");
+    tree.sendKeys(Keys.HOME);
+    browser.awaitText(By.cssSelector(".inspector h2"), "research");
+    tree.sendKeys(Keys.ENTER);
+    browser.until("Enter folds the root", () -> spanNames().equals(List.of("research")));
+    tree.sendKeys(Keys.SPACE);
+    browser.until("Space unfolds it", () -> spanNames().size() == 4);
+    tree.sendKeys(Keys.ESCAPE);
+    browser.until("Escape closes the inspector", () -> !browser.driver.findElement(By.cssSelector(".inspector")).isDisplayed());
+  }
+
+  @Test
+  @Order(3)
+  void capturedMarkupShowsAsTextAndRunsNothing() throws Exception {
+    browser.open(url("/trace/" + xssId));
+    row("fetch page").click();
+    WebElement output = browser.awaitText(By.cssSelector(".inspector .content-section.output"), IMG);
+    assertTrue(output.getText().contains(SCRIPT), output.getText());
+    browser.awaitText(By.cssSelector(".inspector .content-section.input"), SCRIPT);
+    assertFalse(browser.alertShown(), "no alert");
+    assertNull(browser.js("return window.__twPwned === undefined ? null : window.__twPwned;"), "the payload ran");
+    assertTrue(browser.driver.findElements(By.cssSelector("main img, main script")).isEmpty(), "no element made of the content");
+    browser.screenshot("untrusted-content");
+  }
+
+  @Test
+  @Order(4)
+  void aTraceOfTenThousandSpansKeepsOnlyTheVisibleRowsInThePage() throws Exception {
+    browser.open(url("/trace/" + bigId));
+    browser.awaitText(By.cssSelector(".totals"), "Spans" + "\n" + BIG_SPANS);
+    browser.await(By.cssSelector(".viewport .row"));
+    long rows = browser.driver.findElements(By.cssSelector(".viewport .row")).size();
+    assertTrue(rows > 10 && rows < 200, rows + " rows in the DOM for " + BIG_SPANS + " spans");
+    browser.screenshot("big-trace");
+    browser.js("var v = document.querySelector('.viewport'); v.scrollTop = v.scrollHeight;");
+    String lastRowTop = ((BIG_SPANS - 1) * 24) + "px";
+    browser.until("the last span scrolls into view",
+        () -> lastRowTop.equals(browser.js("var rows = document.querySelectorAll('.viewport .row'); return rows[rows.length - 1].style.top;")));
+    assertEquals("step-" + (BIG_STEPS - 1), spanNames().get(spanNames().size() - 1));
+    assertTrue(browser.driver.findElements(By.cssSelector(".viewport .row")).size() < 200);
+  }
+
+  @Test
+  @Order(5)
+  void theStatsPageShowsTheNumbersOfTracewrightStats() throws Exception {
+    StatsReport expected;
+    try (TraceDb traces = TraceDb.open(db)) {
+      expected = StatsReport.compute(traces, null);
+    }
+    browser.open(url("/stats"));
+    browser.await(By.cssSelector("#by-span-name tbody tr"));
+    browser.await(By.cssSelector("svg.chart rect.chart-bar"));
+    assertTable("by-trace", expected.byTrace());
+    assertTable("by-model", expected.byModel());
+    assertTable("by-span-name", expected.bySpanName());
+    browser.screenshot("stats");
+  }
+
+  private static void assertTable(String id, List<StatsReport.Row> expected) {
+    List<WebElement> rows = browser.driver.findElements(By.cssSelector("#" + id + " tbody tr"));
+    assertEquals(expected.size(), rows.size(), id);
+    for (int i = 0; i < expected.size(); i++) {
+      StatsReport.Row e = expected.get(i);
+      List<String> cells = rows.get(i).findElements(By.cssSelector("th, td")).stream().map(WebElement::getText).toList();
+      assertEquals(List.of(e.key() == null ? "(none)" : e.key(), String.valueOf(e.count()), Format.duration(e.p50Ms()), Format.duration(e.p95Ms()),
+          Format.tokens(e.inputTokens() + e.outputTokens()), Format.cost(e.costUsd()),
+          String.format(Locale.ROOT, "%.1f%%", 100.0 * e.errorRate())), cells, id + " row " + i);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void theReportOpensFromAFileWithTheSameTreeAndInspector() throws Exception {
+    browser.open(url("/trace/" + researchId));
+    browser.until("the trace page's tree", () -> spanNames().size() == 4);
+    List<String> served = spanNames();
+
+    Path report = dir.resolve("research.html");
+    assertEquals(0, TracewrightCli.run(new String[] {"report", researchId, "-o", report.toString(), "--db", db.toString()},
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System.err));
+    browser.open(report.toUri().toString());
+    browser.until("the report's tree", () -> spanNames().size() == 4);
+    assertEquals(served, spanNames());
+    assertTrue(browser.driver.getCurrentUrl().startsWith("file:"), browser.driver.getCurrentUrl());
+    row("search").click();
+    WebElement input = browser.awaitText(By.cssSelector(".inspector .content-section.input"), "sky colour physics");
+    assertTrue(input.getText().contains("the full content is not included here"), "FULL_LOCAL content stays out without --content: " + input.getText());
+    browser.screenshot("report");
+
+    Path xss = dir.resolve("xss.html");
+    assertEquals(0, TracewrightCli.run(new String[] {"report", xssId, "--content", "-o", xss.toString(), "--db", db.toString()},
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System.err));
+    browser.open(xss.toUri().toString());
+    row("fetch page").click();
+    WebElement output = browser.awaitText(By.cssSelector(".inspector .content-section.output"), IMG);
+    assertFalse(output.getText().contains("preview"), "the full content, with --content: " + output.getText());
+    assertFalse(browser.alertShown(), "no alert");
+    assertNull(browser.js("return window.__twPwned === undefined ? null : window.__twPwned;"), "the payload ran");
+  }
+
+  @Test
+  @Order(7)
+  void aNewTraceAppearsWithoutAReload() throws Exception {
+    browser.open(url("/?status=all"));
+    browser.awaitText(By.cssSelector("#rows td.name a"), "research");
+    int before = browser.driver.findElements(By.cssSelector("#rows tr")).size();
+    browser.js("window.__twSamePage = true;");
+    try (ChildAgent agent = ChildAgent.start(db, 1)) { // another JVM recording while the page is open
+      assertEquals("FLUSHED 5", agent.awaitFlushed(), agent.said());
+      browser.until("a new row", () -> browser.driver.findElements(By.cssSelector("#rows tr")).size() > before);
+    }
+    assertEquals(Boolean.TRUE, browser.js("return window.__twSamePage === true;"), "the page was not reloaded");
+    assertTrue(browser.driver.findElements(By.cssSelector("#rows tr")).get(0).getAttribute("class").contains("fresh"), "new rows go on top");
+    assertTrue(browser.driver.getCurrentUrl().endsWith("/?status=all"), "filters stay in the URL");
+    browser.screenshot("traces-live");
+  }
+}
