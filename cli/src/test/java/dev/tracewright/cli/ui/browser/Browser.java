@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
@@ -27,6 +29,8 @@ final class Browser implements AutoCloseable {
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
   static final Duration WAIT = Duration.ofSeconds(20);
+  /** Selenium warns that it has no DevTools bindings for this chromium; WebDriver does not need them. */
+  private static final Logger DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
 
   final ChromeDriver driver;
   private final WebDriverWait wait;
@@ -37,6 +41,7 @@ final class Browser implements AutoCloseable {
   }
 
   static Browser start() {
+    DEVTOOLS_LOG.setLevel(Level.SEVERE);
     assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "the browser tests need Debian's chromium and chromedriver: apt-get install -y chromium chromium-driver");
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());

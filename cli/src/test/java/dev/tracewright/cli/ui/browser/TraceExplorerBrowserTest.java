@@ -209,6 +209,12 @@ class TraceExplorerBrowserTest {
     browser.await(By.cssSelector(".viewport .row"));
     long rows = browser.driver.findElements(By.cssSelector(".viewport .row")).size();
     assertTrue(rows > 10 && rows < 200, rows + " rows in the DOM for " + BIG_SPANS + " spans");
+    // Reported, not asserted (no timing assertions): the page's own measure of layout and first rows,
+    // and the time from navigation to now (fetch and parse of the 10,000 spans included).
+    Object render = browser.js("return performance.getEntriesByName('tracewright render')[0].duration;");
+    Object sinceNavigation = browser.js("return performance.now();");
+    System.out.printf(Locale.ROOT, "%d-span trace: layout and first rows %.0f ms; %.0f ms since navigation%n", BIG_SPANS,
+        ((Number) render).doubleValue(), ((Number) sinceNavigation).doubleValue());
     browser.screenshot("big-trace");
     browser.js("var v = document.querySelector('.viewport'); v.scrollTop = v.scrollHeight;");
     String lastRowTop = ((BIG_SPANS - 1) * 24) + "px";
