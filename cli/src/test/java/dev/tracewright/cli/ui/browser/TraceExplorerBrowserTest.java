@@ -157,6 +157,38 @@ class TraceExplorerBrowserTest {
 
   @Test
   @Order(2)
+  void filtersGoIntoTheUrlAndTwoTickedRowsOpenTheComparison() throws Exception {
+    browser.open(url("/"));
+    browser.awaitText(By.cssSelector("#rows td.name a"), "research");
+    WebElement q = browser.driver.findElement(By.name("q"));
+    q.sendKeys("lookup");
+    q.submit();
+    browser.until("the filter in the URL", () -> browser.driver.getCurrentUrl().endsWith("/?q=lookup"));
+    browser.until("only the trace with a span named like that",
+        () -> browser.driver.findElements(By.cssSelector("#rows td.name a")).stream().map(WebElement::getText).toList().equals(List.of("research")));
+    assertEquals("lookup", browser.driver.findElement(By.name("q")).getAttribute("value"), "the form shows the URL's filter");
+
+    browser.open(url("/?status=any_error"));
+    browser.until("only the trace with a failed span",
+        () -> browser.driver.findElements(By.cssSelector("#rows td.name a")).stream().map(WebElement::getText).toList().equals(List.of("research")));
+    browser.open(url("/?status=failed"));
+    browser.until("no failed run", () -> browser.driver.findElement(By.id("empty")).isDisplayed());
+
+    browser.open(url("/"));
+    browser.awaitText(By.cssSelector("#rows td.name a"), "research");
+    WebElement compare = browser.driver.findElement(By.id("compare"));
+    assertFalse(compare.isEnabled());
+    browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + xssId + "'] input[type=checkbox]")).click();
+    assertFalse(compare.isEnabled(), "one is not a pair");
+    browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + researchId + "'] input[type=checkbox]")).click();
+    assertTrue(compare.isEnabled());
+    compare.click();
+    browser.until("the comparison of the older (A) with the newer (B)",
+        () -> browser.driver.getCurrentUrl().endsWith("/compare?a=" + researchId + "&b=" + xssId));
+  }
+
+  @Test
+  @Order(3)
   void clickingASpanShowsItsCapturedInputAndTheKeyboardMovesAndFolds() throws Exception {
     browser.open(url("/trace?id=" + researchId));
     row("search").click();
@@ -188,7 +220,7 @@ class TraceExplorerBrowserTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void capturedMarkupShowsAsTextAndRunsNothing() throws Exception {
     browser.open(url("/trace/" + xssId));
     row("fetch page").click();
@@ -202,7 +234,7 @@ class TraceExplorerBrowserTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aTraceOfTenThousandSpansKeepsOnlyTheVisibleRowsInThePage() throws Exception {
     browser.open(url("/trace/" + bigId));
     browser.awaitText(By.cssSelector(".totals"), "Spans" + "\n" + BIG_SPANS);
@@ -225,7 +257,7 @@ class TraceExplorerBrowserTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void theStatsPageShowsTheNumbersOfTracewrightStats() throws Exception {
     StatsReport expected;
     try (TraceDb traces = TraceDb.open(db)) {
@@ -253,7 +285,7 @@ class TraceExplorerBrowserTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void theReportOpensFromAFileWithTheSameTreeAndInspector() throws Exception {
     browser.open(url("/trace/" + researchId));
     browser.until("the trace page's tree", () -> spanNames().size() == 4);
@@ -283,7 +315,7 @@ class TraceExplorerBrowserTest {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void aNewTraceAppearsWithoutAReload() throws Exception {
     browser.open(url("/?status=all"));
     browser.awaitText(By.cssSelector("#rows td.name a"), "research");
