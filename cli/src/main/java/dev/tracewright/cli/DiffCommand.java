@@ -43,8 +43,10 @@ final class DiffCommand implements Callable<Integer> {
     TraceDb[] opened = new TraceDb[1];
     try {
       java.util.function.Supplier<TraceDb> database = () -> opened[0] != null ? opened[0] : (opened[0] = db.open());
-      RecordedTrace ta = sa.read(database);
-      RecordedTrace tb = sb.read(database);
+      // Hashes are enough to compare; blobs are read only to print them.
+      RecordedTrace.ContentLoad load = content ? RecordedTrace.ContentLoad.FULL : RecordedTrace.ContentLoad.HASHES_ONLY;
+      RecordedTrace ta = sa.read(database, load);
+      RecordedTrace tb = sb.read(database, load);
       TraceDiff diff = TraceDiff.between(ta, tb);
       boolean color = !noColor && System.console() != null && System.getenv("NO_COLOR") == null;
       PrintWriter out = spec.commandLine().getOut();

@@ -29,11 +29,14 @@ record DiffSource(String argument, Path file, String traceId) {
     return file == null;
   }
 
-  /** Reads the trace; a bad file or unknown ID is a {@link CliException}. {@code db} opens the database on demand. */
-  RecordedTrace read(Supplier<TraceDb> db) {
+  /**
+   * Reads the trace; a bad file or unknown ID is a {@link CliException}. {@code db} opens the
+   * database on demand; {@code load} says whether its blobs are read (only to print them).
+   */
+  RecordedTrace read(Supplier<TraceDb> db, RecordedTrace.ContentLoad load) {
     try {
       if (file == null) {
-        return RecordedTrace.fromDatabase(db.get().connection(), traceId);
+        return RecordedTrace.fromDatabase(db.get().connection(), traceId, load);
       }
       return traceId == null ? RecordedTrace.fromFile(file) : RecordedTrace.fromFile(file, traceId);
     } catch (IllegalArgumentException e) {

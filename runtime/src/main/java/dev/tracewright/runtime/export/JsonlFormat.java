@@ -58,8 +58,8 @@ public final class JsonlFormat {
     o.put("capture_policy", s.capturePolicy() == null ? null : s.capturePolicy().name());
     o.set("attributes", OtlpJson.JSON.valueToTree(s.attributes()));
     boolean writeContent = withLocalContent || s.capturePolicy() == CapturePolicy.FULL_EXPORTABLE;
-    content(o, "input", s.capturePolicy(), s.inputPreview(), s.inputRef(), batch, writeContent);
-    content(o, "output", s.capturePolicy(), s.outputPreview(), s.outputRef(), batch, writeContent);
+    content(o, "input", s.inputPreview(), s.inputRef(), batch, writeContent);
+    content(o, "output", s.outputPreview(), s.outputRef(), batch, writeContent);
     ArrayNode array = o.putArray("events");
     for (EventRecord e : events) {
       ObjectNode event = array.addObject();
@@ -77,7 +77,7 @@ public final class JsonlFormat {
 
   /** The content's hash, and the content with its state when it is written (only then is a blob read). */
   private static void content(
-      ObjectNode o, String field, CapturePolicy policy, String preview, String ref, ExportBatch batch, boolean writeContent) {
+      ObjectNode o, String field, String preview, String ref, ExportBatch batch, boolean writeContent) {
     if (!writeContent) {
       String hash = ref != null ? ref : preview != null ? RecordedContent.sha256(preview) : null;
       if (hash != null) {
@@ -85,7 +85,7 @@ public final class JsonlFormat {
       }
       return;
     }
-    RecordedContent c = RecordedContent.stored(policy, preview, ref, ref == null ? null : batch.content().apply(ref));
+    RecordedContent c = RecordedContent.stored(preview, ref, ref == null ? null : batch.content().apply(ref));
     if (c.hash() != null) {
       o.put(field, c.json());
       o.put(field + "_state", c.state().name());

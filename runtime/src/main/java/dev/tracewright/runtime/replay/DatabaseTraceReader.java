@@ -23,10 +23,11 @@ import java.util.Map;
 final class DatabaseTraceReader {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int LISTED = 10;
+  private static final String TEXT = dev.tracewright.runtime.capture.ContentProcessor.MEDIA_TEXT;
 
   private DatabaseTraceReader() {}
 
-  static RecordedTrace read(Connection c, String traceIdOrPrefix) {
+  static RecordedTrace read(Connection c, String traceIdOrPrefix, RecordedTrace.ContentLoad load) {
     if (c == null) {
       throw new IllegalArgumentException("no database connection given");
     }
@@ -37,7 +38,7 @@ final class DatabaseTraceReader {
     try {
       String traceId = resolve(c, prefix);
       Map<String, List<RecordedEvent>> events = events(c, traceId);
-      return new RecordedTrace(traceId, spans(c, traceId, events));
+      return new RecordedTrace(traceId, spans(c, traceId, events, load == RecordedTrace.ContentLoad.FULL));
     } catch (SQLException e) {
       throw new IllegalArgumentException("cannot read trace '" + prefix + "' from the database: " + firstLine(e.getMessage()), e);
     }
@@ -67,10 +68,14 @@ final class DatabaseTraceReader {
     return found.get(0);
   }
 
-  private static List<RecordedSpan> spans(Connection c, String traceId, Map<String, List<RecordedEvent>> events) throws SQLException {
+  private static List<RecordedSpan> spans(Connection c, String traceId, Map<String, List<RecordedEvent>> events, boolean withContent)
+      throws SQLException {
     List<RecordedSpan> out = new ArrayList<>();
+    String blobColumns = withContent
+        ? "bi.content AS input_content, bo.content AS output_content, bi.media_type AS input_media, bo.media_type AS output_media"
+        : "NULL AS input_content, NULL AS output_content, bi.media_type AS input_media, bo.media_type AS output_media";
     try (PreparedStatement st = c.prepareStatement(
-        "SELECT s.*, bi.content AS input_content, bo.content AS output_content FROM spans s"
+        "SELECT s.*, " + blobColumns + " FROM spans s"
             + " LEFT JOIN blobs bi ON bi.hash = s.input_ref LEFT JOIN blobs bo ON bo.hash = s.output_ref"
             + " WHERE s.trace_id = ? ORDER BY s.start_time, s.span_id")) {
       st.setString(1, traceId);
@@ -96,14 +101,28 @@ final class DatabaseTraceReader {
               rs.getString("error_type"),
               rs.getString("error_message"),
               attributes(rs.getString("attributes")),
-              RecordedContent.stored(policy, rs.getString("input_preview"), rs.getString("input_ref"), rs.getString("input_content")),
-              RecordedContent.stored(policy, rs.getString("output_preview"), rs.getString("output_ref"), rs.getString("output_content")),
+              content(rs, "input", withContent),
+              content(rs, "output", withContent),
               policy,
               events.getOrDefault(spanId, List.of())));
         }
       }
     }
     return out;
+  }
+
+  /**
+   * The blob when read, else (hashes only) its hash with the state its media type tells: content
+   * cut at the capture limit is stored as text/plain. Without a blob, the preview.
+   */
+  private static RecordedContent content(ResultSet rs, String side, boolean withContent) throws SQLException {
+    String preview = rs.getString(side + "_preview");
+    String ref = rs.getString(side + "_ref");
+    String media = rs.getString(side + "_media");
+    if (withContent || ref == null || media == null) {
+      return RecordedContent.stored(preview, ref, rs.getString(side + "_content"));
+    }
+    return new RecordedContent(null, ref, TEXT.equals(media) ? RecordedContent.State.TRUNCATED : RecordedContent.State.FULL);
   }
 
   private static Map<String, List<RecordedEvent>> events(Connection c, String traceId) throws SQLException {

@@ -1,6 +1,5 @@
 package dev.tracewright.runtime.replay;
 
-import dev.tracewright.annotations.CapturePolicy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -59,7 +58,7 @@ public record RecordedContent(String json, String hash, State state) {
    * @param ref the blob hash column, or null
    * @param blobText the blob's text, or null when there is no blob or it is missing
    */
-  public static RecordedContent stored(CapturePolicy policy, String preview, String ref, String blobText) {
+  public static RecordedContent stored(String preview, String ref, String blobText) {
     if (ref != null && blobText != null) {
       return new RecordedContent(blobText, ref, stateOfFullText(blobText));
     }

@@ -98,7 +98,23 @@ public final class RecordedTrace {
    * events and content (the blob when there is one, else the preview). The connection is only read.
    */
   public static RecordedTrace fromDatabase(Connection c, String traceIdOrPrefix) {
-    return DatabaseTraceReader.read(c, traceIdOrPrefix);
+    return DatabaseTraceReader.read(c, traceIdOrPrefix, ContentLoad.FULL);
+  }
+
+  /** How much of the stored content {@link #fromDatabase(Connection, String, ContentLoad)} reads. */
+  public enum ContentLoad {
+    /** The blobs themselves: what replay needs. */
+    FULL,
+    /**
+     * Hashes and states only (previews, which are short, are still read): what a comparison needs,
+     * without holding a large trace's content in memory. Content kept in a blob has a null json.
+     */
+    HASHES_ONLY
+  }
+
+  /** As {@link #fromDatabase(Connection, String)}, reading content as {@code load} says. */
+  public static RecordedTrace fromDatabase(Connection c, String traceIdOrPrefix, ContentLoad load) {
+    return DatabaseTraceReader.read(c, traceIdOrPrefix, java.util.Objects.requireNonNull(load, "load"));
   }
 
   public String traceId() {

@@ -218,6 +218,27 @@ class RecordedTraceTest {
   }
 
   @Test
+  void hashesOnlyReadsNoBlobButTheSameHashesAndStates() throws Exception {
+    Path base = record("q");
+    RecordedTrace full;
+    RecordedTrace hashes;
+    try (Connection c = open(base)) {
+      String id = onlyTraceId(c);
+      full = RecordedTrace.fromDatabase(c, id);
+      hashes = RecordedTrace.fromDatabase(c, id, RecordedTrace.ContentLoad.HASHES_ONLY);
+    }
+    assertEquals(full.spans().size(), hashes.spans().size());
+    for (int i = 0; i < full.spans().size(); i++) {
+      RecordedContent f = full.spans().get(i).output();
+      RecordedContent h = hashes.spans().get(i).output();
+      assertEquals(f.hash(), h.hash());
+      assertEquals(f.state(), h.state(), full.spans().get(i).name());
+      assertEquals(f.state() == State.PREVIEW ? f.json() : null, h.json(), "only previews are read");
+    }
+    assertEquals(State.TRUNCATED, named(hashes, "fetch", 0).output().state(), "told by the blob's media type");
+  }
+
+  @Test
   void withoutContentTheExportKeepsHashesSoOutputsStayComparable() throws Exception {
     Path base = record("q");
     Path full = dir.resolve("full.jsonl");
