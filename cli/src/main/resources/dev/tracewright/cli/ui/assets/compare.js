@@ -44,7 +44,7 @@
         el('h2', null, label + ': ', el('a', {href: '/trace/' + t.traceId}, t.name || '(unnamed)'), ' ',
             el('span', {className: 'muted id'}, TW.shortId(t.traceId))),
         el('p', null, TW.time(t.startTime) + ' · ' + TW.duration(t.durationMs) + ' · ' + t.spans + ' spans · ' +
-            TW.tokens((t.inputTokens || 0) + (t.outputTokens || 0)) + ' tokens · ' + TW.cost(t.costUsd) + ' · ' + String(t.status).toLowerCase()));
+            TW.tokens((t.inputTokens || 0) + (t.outputTokens || 0)) + ' tokens · ' + (t.costUsd === null || t.costUsd === undefined ? 'no cost' : TW.cost(t.costUsd)) + ' · ' + String(t.status).toLowerCase()));
   }
 
   function totalsTable(totals) {
@@ -104,10 +104,15 @@
     document.title = 'Compare ' + TW.shortId(c.a && c.a.traceId) + ' and ' + TW.shortId(c.b && c.b.traceId) + ' · Tracewright';
     TW.clear(root);
     root.appendChild(el('div', {className: 'cards'}, summary('A', c.a), summary('B', c.b)));
-    root.appendChild(el('p', {className: c.equal ? 'notice' : 'notice warn'}, c.equal
-        ? 'Same spans, statuses and outputs.' : 'The traces differ: see the marked rows below.'));
+    var changes = c.changes || {};
+    var counts = ['changed', 'added', 'removed', 'same'].filter(function (k) { return changes[k]; })
+        .map(function (k) { return changes[k] + ' ' + k; }).join(', ');
+    root.appendChild(el('p', {className: c.equal ? 'notice' : 'notice warn'}, (c.equal
+        ? 'Same spans, statuses and outputs (latency, tokens and cost may differ).' : 'The traces differ: see the marked rows below.') +
+        (counts ? ' Spans: ' + counts + '.' : '')));
     root.appendChild(totalsTable(c.totals || {}));
-    if (c.truncated) root.appendChild(el('p', {className: 'notice warn'}, 'The traces are larger than the comparison holds: only the first spans are aligned.'));
+    if (c.truncated) root.appendChild(el('p', {className: 'notice warn'}, 'Only the first ' + (c.rowLimit || c.rows.length) + ' of ' +
+        (c.rowCount || 'more') + ' aligned rows are shown.'));
     root.appendChild(rowsTable(c.rows || []));
   }, function (error) {
     TW.say(error.message, true);

@@ -59,6 +59,8 @@ class TraceExplorerBrowserTest {
   static String researchId;
   static String xssId;
   static String bigId;
+  static String planA;
+  static String planB;
 
   @BeforeAll
   static void recordServeAndOpenABrowser() {
@@ -85,6 +87,9 @@ class TraceExplorerBrowserTest {
       page.output(IMG + " and " + SCRIPT);
     }
 
+    planA = plan("42", false);
+    planB = plan("43", true);
+
     try (ActiveSpan big = Tracewright.span("big run", SpanKind.AGENT).start()) {
       bigId = Tracewright.current().traceId();
       for (int g = 0; g < BIG_GROUPS; g++) {
@@ -104,6 +109,25 @@ class TraceExplorerBrowserTest {
     Tracewright.shutdown();
     server = UiServer.start(db, 0);
     browser = Browser.start();
+  }
+
+  /** Two runs of one agent to compare: the answer differs, and the second run verifies it. */
+  private static String plan(String answer, boolean verify) {
+    try (ActiveSpan root = Tracewright.span("plan", SpanKind.AGENT).start()) {
+      try (ActiveSpan step = Tracewright.span("think", SpanKind.STEP).start()) {
+        step.output("same thought");
+      }
+      try (ActiveSpan out = Tracewright.span("answer", SpanKind.LLM).start()) {
+        out.output(answer);
+      }
+      if (verify) {
+        try (ActiveSpan check = Tracewright.span("verify", SpanKind.TOOL).start()) {
+          check.output("ok");
+        }
+      }
+      root.output("done");
+      return Tracewright.current().traceId();
+    }
   }
 
   @AfterAll
@@ -135,7 +159,7 @@ class TraceExplorerBrowserTest {
     browser.open(url("/"));
     WebElement link = browser.awaitText(By.cssSelector("#rows td.name a"), "research");
     List<String> names = browser.driver.findElements(By.cssSelector("#rows td.name a")).stream().map(WebElement::getText).toList();
-    assertEquals(List.of("big run", "fetch page", "research"), names, "newest first");
+    assertEquals(List.of("big run", "plan", "plan", "fetch page", "research"), names, "newest first");
     WebElement researchRow = browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + researchId + "']"));
     String text = researchRow.getText();
     assertTrue(text.contains(Format.tokens(1500)), text);
@@ -312,6 +336,25 @@ class TraceExplorerBrowserTest {
     assertFalse(output.getText().contains("preview"), "the full content, with --content: " + output.getText());
     assertFalse(browser.alertShown(), "no alert");
     assertNull(browser.js("return window.__twPwned === undefined ? null : window.__twPwned;"), "the payload ran");
+  }
+
+  @Test
+  @Order(8)
+  void theComparisonMarksAChangedOutputAndAnAddedSpanInWords() throws Exception {
+    browser.open(url("/compare?a=" + planA + "&b=" + planB));
+    browser.await(By.cssSelector("table.compare-rows tbody tr"));
+    assertTrue(browser.driver.findElement(By.cssSelector("#compare")).getText().contains("The traces differ"));
+    assertEquals("output changed", compareRow("answer").findElement(By.cssSelector("td.change")).getText());
+    assertEquals("added in B", compareRow("verify").findElement(By.cssSelector("td.change")).getText());
+    assertEquals("same", compareRow("think").findElement(By.cssSelector("td.change")).getText());
+    assertTrue(compareRow("answer").getAttribute("class").contains("output-changed"));
+    assertTrue(browser.driver.findElement(By.cssSelector(".totals-table")).getText().contains("Spans"));
+    browser.screenshot("compare");
+  }
+
+  private static WebElement compareRow(String name) {
+    return browser.driver.findElements(By.cssSelector("table.compare-rows tbody tr")).stream()
+        .filter(r -> r.findElement(By.cssSelector("td.name")).getText().equals(name)).findFirst().orElseThrow();
   }
 
   @Test
