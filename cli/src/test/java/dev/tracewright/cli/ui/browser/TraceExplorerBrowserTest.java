@@ -230,6 +230,11 @@ class TraceExplorerBrowserTest {
     browser.awaitText(By.cssSelector(".inspector .content-section.input"), "summarize the hits");
 
     WebElement tree = browser.driver.findElement(By.cssSelector(".viewport"));
+    browser.js("document.activeElement.blur(); window.scrollTo(0, 0);");
+    for (int tabs = 0; tabs < 10 && !Boolean.TRUE.equals(browser.js("return document.activeElement.classList.contains('viewport');")); tabs++) {
+      browser.driver.switchTo().activeElement().sendKeys(Keys.TAB);
+    }
+    assertEquals(Boolean.TRUE, browser.js("return document.activeElement.classList.contains('viewport');"), "Tab reaches the span tree");
     tree.sendKeys(Keys.ARROW_UP);
     browser.awaitText(By.cssSelector(".inspector h2"), "lookup cache");
     browser.awaitText(By.cssSelector(".inspector .error-box"), "cache offline");
