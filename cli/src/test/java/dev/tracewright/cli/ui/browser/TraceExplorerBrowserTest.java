@@ -46,6 +46,7 @@ class TraceExplorerBrowserTest {
   /** Markup that would set a flag (and show an alert) if the page ever rendered it as HTML. */
   static final String IMG = "<img src=x onerror=\"window.__twPwned=1;alert(1)\">";
   static final String SCRIPT = "<script>window.__twPwned=2;alert(2)</script>";
+  static final int EARLIER = 60;
   static final int BIG_GROUPS = 99;
   static final int BIG_STEPS = 100;
   static final int BIG_SPANS = 1 + BIG_GROUPS + BIG_GROUPS * BIG_STEPS;
@@ -66,6 +67,11 @@ class TraceExplorerBrowserTest {
   static void recordServeAndOpenABrowser() {
     db = dir.resolve("traces");
     Tracewright.init(TraceConfig.builder().store(H2Store.file(db)).build());
+    for (int i = 0; i < EARLIER; i++) { // older than the rest: a second page of the list
+      try (ActiveSpan earlier = Tracewright.span("earlier", SpanKind.STEP).start()) {
+        earlier.output(i);
+      }
+    }
     TracedCall root = AGENT.begin();
     root.input("why is the sky blue?");
     try (ActiveSpan tool = Tracewright.span("search", SpanKind.TOOL).input("query", "sky colour physics").start()) {
@@ -159,7 +165,13 @@ class TraceExplorerBrowserTest {
     browser.open(url("/"));
     WebElement link = browser.awaitText(By.cssSelector("#rows td.name a"), "research");
     List<String> names = browser.driver.findElements(By.cssSelector("#rows td.name a")).stream().map(WebElement::getText).toList();
-    assertEquals(List.of("big run", "plan", "plan", "fetch page", "research"), names, "newest first");
+    assertEquals(List.of("big run", "plan", "plan", "fetch page", "research"), names.subList(0, 5), "newest first");
+    assertEquals(50, names.size(), "a page");
+    WebElement older = browser.driver.findElement(By.id("older"));
+    assertTrue(older.isDisplayed());
+    older.click();
+    browser.until("the next page below", () -> browser.driver.findElements(By.cssSelector("#rows tr")).size() == 5 + EARLIER);
+    assertFalse(older.isDisplayed(), "no page after the last");
     WebElement researchRow = browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + researchId + "']"));
     String text = researchRow.getText();
     assertTrue(text.contains(Format.tokens(1500)), text);
