@@ -71,7 +71,7 @@ final class Browser implements AutoCloseable {
   }
 
   void until(String what, java.util.function.BooleanSupplier condition) {
-    wait.withMessage(what).until(d -> condition.getAsBoolean());
+    new WebDriverWait(driver, WAIT).withMessage(what).until(d -> condition.getAsBoolean());
   }
 
   Object js(String script, Object... args) {

@@ -61,6 +61,7 @@ class TraceExplorerBrowserTest {
   static String xssId;
   static String bigId;
   static String planA;
+  static String runningId;
   static String planB;
 
   @BeforeAll
@@ -111,10 +112,30 @@ class TraceExplorerBrowserTest {
         }
       }
     }
+    runningId = startedAndNeverEnded();
     assertTrue(Tracewright.flush());
     Tracewright.shutdown();
     server = UiServer.start(db, 0);
     browser = Browser.start();
+  }
+
+  /** A trace whose root never ends (an agent still running, or killed): on a thread of its own, so no later span nests in it. */
+  private static String startedAndNeverEnded() {
+    String[] id = new String[1];
+    Thread agent = new Thread(() -> {
+      ActiveSpan root = Tracewright.span("still running", SpanKind.AGENT).start();
+      try (ActiveSpan step = Tracewright.span("first step", SpanKind.STEP).start()) {
+        step.output("done");
+      }
+      id[0] = root.traceId();
+    });
+    agent.start();
+    try {
+      agent.join();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    return id[0];
   }
 
   /** Two runs of one agent to compare: the answer differs, and the second run verifies it. */
@@ -165,12 +186,15 @@ class TraceExplorerBrowserTest {
     browser.open(url("/"));
     WebElement link = browser.awaitText(By.cssSelector("#rows td.name a"), "research");
     List<String> names = browser.driver.findElements(By.cssSelector("#rows td.name a")).stream().map(WebElement::getText).toList();
-    assertEquals(List.of("big run", "plan", "plan", "fetch page", "research"), names.subList(0, 5), "newest first");
+    assertEquals(List.of("still running", "big run", "plan", "plan", "fetch page", "research"), names.subList(0, 6), "newest first");
+    WebElement running = browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + runningId + "']"));
+    assertTrue(running.getAttribute("class").contains("running"), "marked");
+    assertTrue(running.findElement(By.cssSelector(".status")).getText().equals("running"), "in words: " + running.getText());
     assertEquals(50, names.size(), "a page");
     WebElement older = browser.driver.findElement(By.id("older"));
     assertTrue(older.isDisplayed());
     older.click();
-    browser.until("the next page below", () -> browser.driver.findElements(By.cssSelector("#rows tr")).size() == 5 + EARLIER);
+    browser.until("the next page below", () -> browser.driver.findElements(By.cssSelector("#rows tr")).size() == 6 + EARLIER);
     assertFalse(older.isDisplayed(), "no page after the last");
     WebElement researchRow = browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + researchId + "']"));
     String text = researchRow.getText();
@@ -189,6 +213,10 @@ class TraceExplorerBrowserTest {
     assertTrue(totals.contains("Critical path"), totals);
     assertTrue(row("research").getAttribute("class").contains("on-critical"), "the root is on the critical path");
     assertTrue(row("chat").getAttribute("class").contains("on-critical"), "the last child decides the end");
+
+    browser.open(url("/trace/" + runningId));
+    browser.awaitText(By.id("notice"), "still running");
+    assertEquals(List.of("first step"), spanNames(), "the spans recorded so far (the root is stored when it ends)");
   }
 
   @Test
