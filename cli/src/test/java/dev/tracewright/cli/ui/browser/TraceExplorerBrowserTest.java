@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.cli.ChildAgent;
 import dev.tracewright.cli.Format;
+import dev.tracewright.cli.SinceConverter;
 import dev.tracewright.cli.StatsReport;
 import dev.tracewright.cli.TraceDb;
 import dev.tracewright.cli.TracewrightCli;
@@ -339,6 +340,20 @@ class TraceExplorerBrowserTest {
     assertTable("by-model", expected.byModel());
     assertTable("by-span-name", expected.bySpanName());
     browser.screenshot("stats");
+
+    // A window, as `tracewright stats --since 1h` takes it (everything here was recorded in the last minutes).
+    StatsReport window;
+    try (TraceDb traces = TraceDb.open(db)) {
+      window = StatsReport.compute(traces, new SinceConverter().convert("1h"));
+    }
+    browser.open(url("/stats?since=1h"));
+    browser.await(By.cssSelector("#by-span-name tbody tr"));
+    assertEquals("1h", browser.driver.findElement(By.name("since")).getAttribute("value"));
+    assertTable("by-trace", window.byTrace());
+    assertTable("by-model", window.byModel());
+    assertTable("by-span-name", window.bySpanName());
+    browser.open(url("/stats?since=2999-01-01"));
+    browser.awaitText(By.id("stats"), "nothing in this window");
   }
 
   private static void assertTable(String id, List<StatsReport.Row> expected) {
@@ -381,6 +396,15 @@ class TraceExplorerBrowserTest {
     assertFalse(output.getText().contains("preview"), "the full content, with --content: " + output.getText());
     assertFalse(browser.alertShown(), "no alert");
     assertNull(browser.js("return window.__twPwned === undefined ? null : window.__twPwned;"), "the payload ran");
+
+    Path big = dir.resolve("big.html");
+    assertEquals(0, TracewrightCli.run(new String[] {"report", bigId, "-o", big.toString(), "--db", db.toString()},
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System.err));
+    browser.open(big.toUri().toString());
+    browser.awaitText(By.cssSelector(".totals"), "Spans" + "\n" + BIG_SPANS);
+    long rows = browser.await(By.cssSelector(".viewport .row")).size();
+    assertTrue(rows > 10 && rows < 200, rows + " rows in the DOM for " + BIG_SPANS + " spans");
+    System.out.printf(Locale.ROOT, "report of the %d-span trace: %,d bytes%n", BIG_SPANS, java.nio.file.Files.size(big));
   }
 
   @Test
