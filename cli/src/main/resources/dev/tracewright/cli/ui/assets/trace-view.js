@@ -146,7 +146,7 @@
    * Renders data ({trace, spans, events, truncated}) into root. loadContent(hash) returns a promise of
    * {content, truncated} or null when the full content is not available (then the preview is shown).
    */
-  function TraceView(root, data, loadContent) {
+  function TraceView(root, data, loadContent, restore) {
     var self = this;
     this.root = root;
     this.data = data;
@@ -177,24 +177,50 @@
       scheduled = true;
       requestAnimationFrame(function () { scheduled = false; self.render(); });
     });
-    window.addEventListener('resize', function () { self.render(); });
-    this.viewport.addEventListener('keydown', function (e) { self.key(e); });
-    this.viewport.addEventListener('click', function (e) { self.click(e); });
-    document.addEventListener('keydown', function (e) {
+    this.onResize = function () { self.render(); };
+    this.onEscape = function (e) {
       if (e.key === 'Escape' && !self.inspector.hidden) {
         self.closeInspector();
       }
-    });
+    };
+    window.addEventListener('resize', this.onResize);
+    document.addEventListener('keydown', this.onEscape);
+    this.viewport.addEventListener('keydown', function (e) { self.key(e); });
+    this.viewport.addEventListener('click', function (e) { self.click(e); });
+
+    if (restore) {
+      var byId = this.model.byId;
+      restore.collapsed.forEach(function (id) { if (byId[id]) byId[id].collapsed = true; });
+      this.rows = visibleRows(this.model);
+    }
     this.resize();
+    if (restore) this.viewport.scrollTop = restore.scrollTop;
 
     var wanted = location.hash.length > 1 ? this.model.byId[decodeURIComponent(location.hash.substring(1))] : null;
-    if (wanted) {
+    if (wanted && (!restore || restore.inspecting)) {
       this.reveal(wanted);
       this.select(wanted);
     } else {
       this.render();
     }
+    if (restore && restore.focused) this.viewport.focus({preventScroll: true});
   }
+
+  /** What a redraw with newer data keeps: folds, scroll position, whether the inspector is open, focus. */
+  TraceView.prototype.state = function () {
+    return {
+      collapsed: this.model.order.filter(function (n) { return n.collapsed; }).map(function (n) { return n.span.spanId; }),
+      scrollTop: this.viewport.scrollTop,
+      inspecting: !this.inspector.hidden,
+      focused: document.activeElement === this.viewport
+    };
+  };
+
+  /** Stops listening to the window and the document (before a newer view replaces this one). */
+  TraceView.prototype.destroy = function () {
+    window.removeEventListener('resize', this.onResize);
+    document.removeEventListener('keydown', this.onEscape);
+  };
 
   TraceView.prototype.header = function () {
     var t = this.data.trace;

@@ -442,4 +442,28 @@ class TraceExplorerBrowserTest {
     assertTrue(browser.driver.getCurrentUrl().endsWith("/?status=all"), "filters stay in the URL");
     browser.screenshot("traces-live");
   }
+
+  @Test
+  @Order(10)
+  void aRunningTraceGrowsOnItsPageWithoutAReload() throws Exception {
+    try (SteppedAgent agent = SteppedAgent.start(db)) {
+      agent.step();
+      browser.open(url("/trace/" + agent.traceId));
+      browser.until("the first step", () -> spanNames().equals(List.of("step-1")));
+      browser.awaitText(By.id("notice"), "still running");
+      row("step-1").click();
+      browser.awaitText(By.cssSelector(".inspector h2"), "step-1");
+      browser.js("window.__twSamePage = true;");
+
+      agent.step();
+      browser.until("the second step, without a reload", () -> spanNames().equals(List.of("step-1", "step-2")));
+      assertEquals("step-1", browser.driver.findElement(By.cssSelector(".inspector h2")).getText(), "the selection is kept");
+
+      agent.end();
+      browser.until("the root, once it ended", () -> spanNames().equals(List.of("growing", "step-1", "step-2")));
+      browser.until("no longer said to be running", () -> !browser.driver.findElement(By.id("notice")).isDisplayed());
+      assertEquals(Boolean.TRUE, browser.js("return window.__twSamePage === true;"), "the page was not reloaded");
+      browser.screenshot("trace-live");
+    }
+  }
 }
