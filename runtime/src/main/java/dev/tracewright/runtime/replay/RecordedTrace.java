@@ -78,6 +78,20 @@ public final class RecordedTrace {
   }
 
   /**
+   * A trace made of these spans, in any order: for tests that build the spans themselves. A span
+   * ID given twice, or a parent chain that loops, is an {@link IllegalArgumentException}.
+   */
+  public static RecordedTrace of(String traceId, List<RecordedSpan> spans) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (RecordedSpan s : spans) {
+      if (!ids.add(s.spanId())) {
+        throw new IllegalArgumentException("trace " + traceId + ": span " + s.spanId() + " appears twice");
+      }
+    }
+    return new RecordedTrace(traceId, spans);
+  }
+
+  /**
    * The only trace in a JSONL file. A file holding several traces is an
    * {@link IllegalArgumentException} listing their IDs: pick one with {@link #fromFile(Path, String)}.
    */

@@ -388,6 +388,10 @@ class RecordedTraceTest {
         span("0000000000000002", "0000000000000003", "a", t0),
         span("0000000000000003", "0000000000000002", "b", t0))));
     assertEquals("trace t: span 0000000000000002 is its own ancestor (its parent chain is a cycle)", e.getMessage());
+    RecordedSpan root = span("0000000000000001", null, "root", t0);
+    assertEquals("trace t: span 0000000000000001 appears twice",
+        assertThrows(IllegalArgumentException.class, () -> RecordedTrace.of("t", List.of(root, root))).getMessage());
+    assertEquals(List.of(root), RecordedTrace.of("t", List.of(root)).spans());
   }
 
   @Test
