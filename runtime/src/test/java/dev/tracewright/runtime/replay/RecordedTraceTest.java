@@ -264,6 +264,30 @@ class RecordedTraceTest {
   }
 
   @Test
+  void theLiveJsonlExporterWritesAFileThatReadsBackAsTheSameTree() throws Exception {
+    Path base = dir.resolve("traces");
+    Path live = dir.resolve("live.jsonl");
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(base)).capturePolicy(CapturePolicy.FULL_LOCAL)
+        .exporter(new dev.tracewright.runtime.export.JsonlFileExporter(live)).build());
+    recordRun("q");
+    assertTrue(Tracewright.shutdown(Duration.ofSeconds(30)));
+    RecordedTrace fromDb;
+    try (Connection c = open(base)) {
+      fromDb = RecordedTrace.fromDatabase(c, onlyTraceId(c));
+    }
+    RecordedTrace fromLive = RecordedTrace.fromFile(live);
+    assertEquals(outline(fromDb), outline(fromLive));
+    for (int i = 0; i < fromDb.spans().size(); i++) {
+      RecordedSpan d = fromDb.spans().get(i);
+      RecordedSpan f = fromLive.spans().get(i);
+      assertEquals(d.spanId(), f.spanId());
+      assertEquals(d.output().hash(), f.output().hash(), d.name());
+      assertEquals(d.capturePolicy() == CapturePolicy.FULL_EXPORTABLE ? d.output().json() : null, f.output().json(),
+          "a live export carries FULL_EXPORTABLE content only: " + d.name());
+    }
+  }
+
+  @Test
   void aFileOfSeveralTracesNamesThemAndAPrefixPicksOne() throws Exception {
     Path base = record("first", "second");
     Path jsonl = dir.resolve("two.jsonl");
