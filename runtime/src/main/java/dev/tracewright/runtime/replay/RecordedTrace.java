@@ -115,6 +115,15 @@ public final class RecordedTrace {
     return DatabaseTraceReader.read(c, traceIdOrPrefix, ContentLoad.FULL);
   }
 
+  /**
+   * The trace whose ID is or starts with {@code traceIdOrPrefix} in an {@link
+   * dev.tracewright.runtime.store.InMemoryStore}: for tests that record into memory, for example
+   * to compare a replayed run with the one it replays.
+   */
+  public static RecordedTrace fromStore(dev.tracewright.runtime.store.InMemoryStore store, String traceIdOrPrefix) {
+    return MemoryTraceReader.read(store, traceIdOrPrefix);
+  }
+
   /** How much of the stored content {@link #fromDatabase(Connection, String, ContentLoad)} reads. */
   public enum ContentLoad {
     /** The blobs themselves: what replay needs. */

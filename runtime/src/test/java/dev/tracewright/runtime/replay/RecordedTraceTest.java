@@ -160,6 +160,35 @@ class RecordedTraceTest {
   }
 
   @Test
+  void anInMemoryStoreReadsBackAsTheDatabaseDoes() throws Exception {
+    dev.tracewright.runtime.store.InMemoryStore memory = new dev.tracewright.runtime.store.InMemoryStore();
+    Path base = dir.resolve("traces");
+    // The same run into both stores: recorded twice, so compared without IDs and times.
+    Tracewright.init(TraceConfig.builder().store(memory).capturePolicy(CapturePolicy.FULL_LOCAL).maxContentBytes(1024).previewChars(100).build());
+    recordRun("why is the sky blue? ask alice@example.com");
+    assertTrue(Tracewright.shutdown(Duration.ofSeconds(30)));
+    RecordedTrace fromMemory = RecordedTrace.fromStore(memory, memory.spans().get(0).traceId().substring(0, 6));
+    record("why is the sky blue? ask alice@example.com");
+    RecordedTrace fromDb;
+    try (Connection c = open(base)) {
+      fromDb = RecordedTrace.fromDatabase(c, onlyTraceId(c));
+    }
+    assertEquals(outline(fromDb), outline(fromMemory));
+    for (int i = 0; i < fromDb.spans().size(); i++) {
+      RecordedSpan d = fromDb.spans().get(i);
+      RecordedSpan m = fromMemory.spans().get(i);
+      assertEquals(d.input(), m.input(), d.name());
+      assertEquals(d.output(), m.output(), d.name());
+      assertEquals(d.attributes(), m.attributes(), d.name());
+      assertEquals(d.events().size(), m.events().size(), d.name());
+      assertEquals(d.capturePolicy(), m.capturePolicy(), d.name());
+    }
+    assertTrue(TraceDiff.between(fromDb, fromMemory).equal(), "two recordings of one run compare equal");
+    assertEquals("no trace with ID starting 'ffff' in the store",
+        assertThrows(IllegalArgumentException.class, () -> RecordedTrace.fromStore(memory, "ffff")).getMessage());
+  }
+
+  @Test
   void contentStatesSayWhatTheStoredTextIsWorth() throws Exception {
     Path base = record("why is the sky blue? ask alice@example.com");
     RecordedTrace t;
