@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {"Traces as OTLP JSON (an ExportTraceServiceRequest) or JSONL (one span per line).",
-        "Input and output content is included only for spans captured FULL_EXPORTABLE."})
+        "Input and output content is included only for spans captured FULL_EXPORTABLE,",
+        "unless --content (JSONL only) asks for all stored content."})
 final class ExportCommand implements Callable<Integer> {
   enum Format { otlp, jsonl }
 
@@ -57,6 +58,13 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output (a new file, unless --force).")
   Path output;
 
+  @Option(
+      names = "--content",
+      description = {"JSONL only: also write the content of FULL_LOCAL spans (and the preview of REDACTED_PREVIEW spans),"
+          + " as stored: redacted at capture. The file then holds prompts and outputs; keep it where you keep the database.",
+          "This is the file replay and diff read (tracewright diff, Replay.fromFile, @ReplayTrace)."})
+  boolean content;
+
   @Option(names = "--force", description = "Replace FILE if it exists (never an H2 database file).")
   boolean force;
 
@@ -74,6 +82,9 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws SQLException, IOException {
+    if (content && format != Format.jsonl) {
+      throw new CliException("--content is for --format jsonl (OTLP exports carry FULL_EXPORTABLE content only)");
+    }
     if (output != null) {
       checkedTarget();
     }
@@ -104,7 +115,7 @@ final class ExportCommand implements Callable<Integer> {
     } else {
       for (ExportBatch b : batches) {
         for (SpanRecord s : b.spans()) {
-          out.write(JsonlFormat.line(s, b.eventsBySpan().getOrDefault(s.spanId(), List.of()), b));
+          out.write(JsonlFormat.line(s, b.eventsBySpan().getOrDefault(s.spanId(), List.of()), b, content));
           out.write('\n');
         }
       }

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.runtime.TraceConfig;
 import dev.tracewright.runtime.Tracewright;
 import dev.tracewright.runtime.export.ExportTest;
 import dev.tracewright.runtime.export.OtlpParsing;
+import dev.tracewright.runtime.replay.RecordedContent;
+import dev.tracewright.runtime.replay.RecordedTrace;
 import dev.tracewright.runtime.store.H2Store;
 import dev.tracewright.runtime.store.Schema;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -75,6 +78,41 @@ class ExportCommandTest {
     assertEquals(2, exit);
     assertEquals(1, badErr.toString(StandardCharsets.UTF_8).lines().count(), badErr.toString(StandardCharsets.UTF_8));
     assertFalse(Files.exists(dir.resolve("missing")));
+  }
+
+  @Test
+  void jsonlWithContentIsWhatReplayAndDiffReadBack() throws Exception {
+    Path db = dir.resolve("traces");
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(db)).capturePolicy(CapturePolicy.FULL_LOCAL).build());
+    ExportTest.recordRun();
+    assertTrue(Tracewright.shutdown(Duration.ofSeconds(30)));
+
+    Path bare = dir.resolve("bare.jsonl");
+    Path full = dir.resolve("full.jsonl");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    assertEquals(0, TracewrightCli.run(new String[] {"export", "--format", "jsonl", "-o", bare.toString(), "--db", db.toString()},
+        quiet, new PrintStream(err, true, StandardCharsets.UTF_8)), err.toString(StandardCharsets.UTF_8));
+    assertEquals(0, TracewrightCli.run(new String[] {"export", "--format", "jsonl", "--content", "-o", full.toString(), "--db", db.toString()},
+        quiet, new PrintStream(err, true, StandardCharsets.UTF_8)), err.toString(StandardCharsets.UTF_8));
+    String bareText = Files.readString(bare);
+    String fullText = Files.readString(full);
+    assertFalse(bareText.contains("private question"), "FULL_LOCAL content stays out without --content");
+    assertTrue(fullText.contains("private question from [REDACTED:email]"), "with --content it is written, as stored: redacted");
+    assertFalse(fullText.contains("alice@example.com") || fullText.contains("sk-proj-Ab3dEf6"));
+
+    RecordedTrace fromFile = RecordedTrace.fromFile(full);
+    try (TraceDb traces = TraceDb.open(db)) {
+      RecordedTrace fromDb = RecordedTrace.fromDatabase(traces.connection(), fromFile.traceId());
+      assertEquals(fromDb.spans(), fromFile.spans(), "the file holds the trace exactly as the database does");
+    }
+    assertEquals(RecordedContent.State.FULL, fromFile.root().orElseThrow().input().state());
+
+    ByteArrayOutputStream badErr = new ByteArrayOutputStream();
+    assertEquals(2, TracewrightCli.run(new String[] {"export", "--format", "otlp", "--content", "--db", db.toString()},
+        quiet, new PrintStream(badErr, true, StandardCharsets.UTF_8)));
+    assertEquals("tracewright: --content is for --format jsonl (OTLP exports carry FULL_EXPORTABLE content only)",
+        badErr.toString(StandardCharsets.UTF_8).strip());
   }
 
   @Test

@@ -34,10 +34,12 @@ final class TraceApi {
 
   private final TraceReads db;
   private final int maxSpans;
+  private final CompareApi compare;
 
   TraceApi(TraceReads db, int maxSpans) {
     this.db = db;
     this.maxSpans = maxSpans;
+    this.compare = new CompareApi(db, maxSpans); // as many rows as a trace page has spans
   }
 
   /** The answer to {@code GET path?rawQuery}, {@code path} starting after {@code /api}. */
@@ -56,7 +58,11 @@ final class TraceApi {
     if (path.equals("/stats")) {
       return stats(QueryParams.parse(rawQuery, List.of("since")));
     }
-    throw ApiError.notFound("no such endpoint: /api" + Json.clip(path) + " (see: /api/traces, /api/traces/{id}, /api/content/{hash}, /api/stats)");
+    if (path.equals("/compare")) {
+      return compare.answer(QueryParams.parse(rawQuery, List.of("a", "b")));
+    }
+    throw ApiError.notFound("no such endpoint: /api" + Json.clip(path)
+        + " (see: /api/traces, /api/traces/{id}, /api/content/{hash}, /api/stats, /api/compare?a=&b=)");
   }
 
   private Map<String, Object> traces(QueryParams p) {

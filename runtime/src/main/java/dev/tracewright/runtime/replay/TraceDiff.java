@@ -1,0 +1,276 @@
+package dev.tracewright.runtime.replay;
+
+import dev.tracewright.annotations.CapturePolicy;
+import dev.tracewright.annotations.SpanKind;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Two recorded traces aligned by path, the same alignment for {@code tracewright diff}, the UI's
+ * compare view and users' own tests (for instance a replayed run against the one it replays).
+ *
+ * <p>A span's path is the names and order under each parent: the second {@code search} child of
+ * the first {@code plan} under the root is {@code research/plan[0]/search[1]}. Children with the
+ * same name are matched in order (the n-th {@code search} with the n-th), so a span or subtree
+ * added anywhere under a parent shows as added without shifting its siblings of other names.
+ *
+ * <p>Two traces are {@link #equal() equal} when they have the same structure, statuses and
+ * outputs. Latency, tokens and cost are reported as deltas but do not make traces different: two
+ * runs of the same agent never take the same time. Outputs are compared by the hash of their stored
+ * (redacted) content; a span captured METADATA_ONLY on either side has no output to compare.
+ *
+ * <p>Linear in the number of spans: each parent's children are matched through a map by name.
+ */
+public final class TraceDiff {
+  /** What happened to a span between trace a and trace b. */
+  public enum Change {
+    SAME, CHANGED, ADDED, REMOVED;
+
+    /** {@code same}, {@code changed}, {@code added}, {@code removed}: the word the API uses. */
+    public String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * One aligned span. For an added span the deltas are its own values (from nothing), for a
+   * removed one their negation; {@code costDelta} is null when neither side has a cost. A path
+   * deeper than {@value #MAX_PATH_SEGMENTS} levels starts with "…/" and keeps the deepest segments.
+   *
+   * @param a the span in trace a, null when added
+   * @param b the span in trace b, null when removed
+   */
+  public record Row(
+      String path,
+      int depth,
+      String name,
+      SpanKind kind,
+      Change change,
+      RecordedSpan a,
+      RecordedSpan b,
+      boolean statusChanged,
+      boolean outputChanged,
+      double durationDeltaMs,
+      long tokensDelta,
+      Double costDelta) {}
+
+  /** A whole-number total on both sides. */
+  public record Count(long a, long b) {
+    public long delta() {
+      return b - a;
+    }
+  }
+
+  /** A measured total on both sides; null where unknown (a cost no span reported). */
+  public record Amount(Double a, Double b) {
+    public Double delta() {
+      return a == null && b == null ? null : nz(b) - nz(a);
+    }
+  }
+
+  /** The traces' totals: the root's duration, tokens, cost, span and error counts. */
+  public record Totals(Amount durationMs, Count tokens, Amount costUsd, Count spans, Count errors) {}
+
+  private final RecordedTrace a;
+  private final RecordedTrace b;
+  private final List<Row> rows;
+
+  private TraceDiff(RecordedTrace a, RecordedTrace b, List<Row> rows) {
+    this.a = a;
+    this.b = b;
+    this.rows = Collections.unmodifiableList(rows);
+  }
+
+  public static TraceDiff between(RecordedTrace a, RecordedTrace b) {
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(b, "b");
+    return new TraceDiff(a, b, align(a, b));
+  }
+
+  public RecordedTrace a() {
+    return a;
+  }
+
+  public RecordedTrace b() {
+    return b;
+  }
+
+  /** Every span of either trace once, in tree order (b's added spans where they appear in b). */
+  public List<Row> rows() {
+    return rows;
+  }
+
+  /** Same structure, statuses and outputs; latency, token and cost differences alone do not count. */
+  public boolean equal() {
+    return rows.stream().allMatch(r -> r.change() == Change.SAME);
+  }
+
+  public long count(Change change) {
+    return rows.stream().filter(r -> r.change() == change).count();
+  }
+
+  public Totals totals() {
+    return new Totals(
+        new Amount(a.spans().isEmpty() ? null : a.durationMs(), b.spans().isEmpty() ? null : b.durationMs()),
+        new Count(a.inputTokens() + a.outputTokens(), b.inputTokens() + b.outputTokens()),
+        new Amount(a.costUsd(), b.costUsd()),
+        new Count(a.spans().size(), b.spans().size()),
+        new Count(a.errorCount(), b.errorCount()));
+  }
+
+  /**
+   * Paths keep at most this many segments ("…/" then the deepest ones): a 10,000-deep chain would
+   * otherwise cost memory in the square of its depth.
+   */
+  static final int MAX_PATH_SEGMENTS = 64;
+
+  /** A pair of spans to align (either may be null): its own path segment, under its parent's. */
+  private record Pending(RecordedSpan a, RecordedSpan b, String segment, Pending parent, int depth) {
+    String path() {
+      Deque<String> segments = new ArrayDeque<>();
+      Pending p = this;
+      while (p != null && segments.size() < MAX_PATH_SEGMENTS) {
+        segments.push(p.segment);
+        p = p.parent;
+      }
+      return (p != null ? "…/" : "") + String.join("/", segments);
+    }
+  }
+
+  /** Depth-first with an explicit stack: a 10,000-deep trace needs no deep call stack. */
+  private static List<Row> align(RecordedTrace ta, RecordedTrace tb) {
+    List<Row> out = new ArrayList<>(Math.max(ta.spans().size(), tb.spans().size()));
+    Deque<Pending> stack = new ArrayDeque<>();
+    pushChildren(stack, ta.roots(), tb.roots(), null, 0);
+    while (!stack.isEmpty()) {
+      Pending p = stack.pop();
+      out.add(row(p));
+      List<RecordedSpan> ka = p.a == null ? List.of() : ta.children(p.a.spanId());
+      List<RecordedSpan> kb = p.b == null ? List.of() : tb.children(p.b.spanId());
+      pushChildren(stack, ka, kb, p, p.depth + 1);
+    }
+    return out;
+  }
+
+  /** Matches two sibling lists by (name, occurrence) and pushes the pairs so they pop in order. */
+  private static void pushChildren(Deque<Pending> stack, List<RecordedSpan> as, List<RecordedSpan> bs, Pending parent, int depth) {
+    if (as.isEmpty() && bs.isEmpty()) {
+      return;
+    }
+    Map<String, List<Integer>> bByName = new HashMap<>();
+    for (int j = 0; j < bs.size(); j++) {
+      bByName.computeIfAbsent(bs.get(j).name(), k -> new ArrayList<>()).add(j);
+    }
+    Map<String, Integer> seenInA = new HashMap<>();
+    boolean[] matched = new boolean[bs.size()];
+    int[] partner = new int[as.size()];
+    int[] occurrenceA = new int[as.size()];
+    for (int i = 0; i < as.size(); i++) {
+      String name = as.get(i).name();
+      int k = seenInA.merge(name, 1, Integer::sum) - 1;
+      occurrenceA[i] = k;
+      List<Integer> candidates = bByName.get(name);
+      partner[i] = candidates != null && k < candidates.size() ? candidates.get(k) : -1;
+      if (partner[i] >= 0) {
+        matched[partner[i]] = true;
+      }
+    }
+    int[] occurrenceB = new int[bs.size()];
+    Map<String, Integer> seenInB = new HashMap<>();
+    for (int j = 0; j < bs.size(); j++) {
+      occurrenceB[j] = seenInB.merge(bs.get(j).name(), 1, Integer::sum) - 1;
+    }
+    List<Pending> ordered = new ArrayList<>(Math.max(as.size(), bs.size()));
+    int next = 0; // b's siblings before this one were placed
+    for (int i = 0; i < as.size(); i++) {
+      RecordedSpan sa = as.get(i);
+      int j = partner[i];
+      if (j >= 0) {
+        for (; next < j; next++) {
+          if (!matched[next]) {
+            ordered.add(pending(null, bs.get(next), occurrenceB[next], parent, depth));
+          }
+        }
+        next = Math.max(next, j + 1);
+        ordered.add(pending(sa, bs.get(j), occurrenceA[i], parent, depth));
+      } else {
+        ordered.add(pending(sa, null, occurrenceA[i], parent, depth));
+      }
+    }
+    for (; next < bs.size(); next++) {
+      if (!matched[next]) {
+        ordered.add(pending(null, bs.get(next), occurrenceB[next], parent, depth));
+      }
+    }
+    for (int i = ordered.size() - 1; i >= 0; i--) {
+      stack.push(ordered.get(i));
+    }
+  }
+
+  /** A root's segment is its name (a second root of that name {@code name[1]}); a child's {@code name[n]}. */
+  private static Pending pending(RecordedSpan sa, RecordedSpan sb, int occurrence, Pending parent, int depth) {
+    String name = (sa != null ? sa : sb).name();
+    String segment = parent == null && occurrence == 0 ? name : name + "[" + occurrence + "]";
+    return new Pending(sa, sb, segment, parent, depth);
+  }
+
+  private static Row row(Pending p) {
+    RecordedSpan sa = p.a;
+    RecordedSpan sb = p.b;
+    String path = p.path();
+    RecordedSpan any = sa != null ? sa : sb;
+    if (sb == null) {
+      return new Row(path, p.depth, any.name(), any.kind(), Change.REMOVED, sa, null, false, false,
+          -sa.durationMs(), -sa.totalTokens(), sa.costUsd() == null ? null : -sa.costUsd());
+    }
+    if (sa == null) {
+      return new Row(path, p.depth, any.name(), any.kind(), Change.ADDED, null, sb, false, false,
+          sb.durationMs(), sb.totalTokens(), sb.costUsd());
+    }
+    boolean statusChanged = !Objects.equals(sa.status(), sb.status());
+    boolean outputChanged = !sameOutput(sa, sb);
+    Double costDelta = sa.costUsd() == null && sb.costUsd() == null ? null : nz(sb.costUsd()) - nz(sa.costUsd());
+    return new Row(path, p.depth, sb.name(), sb.kind(), statusChanged || outputChanged ? Change.CHANGED : Change.SAME, sa, sb,
+        statusChanged, outputChanged, sb.durationMs() - sa.durationMs(), sb.totalTokens() - sa.totalTokens(), costDelta);
+  }
+
+  /**
+   * Outputs match when their hashes do. A span captured METADATA_ONLY on either side has nothing
+   * to compare. A preview against the full content matches when the full content starts with the
+   * preview (all a preview can tell).
+   */
+  static boolean sameOutput(RecordedSpan sa, RecordedSpan sb) {
+    if (sa.capturePolicy() == CapturePolicy.METADATA_ONLY || sb.capturePolicy() == CapturePolicy.METADATA_ONLY) {
+      return true;
+    }
+    RecordedContent x = sa.output();
+    RecordedContent y = sb.output();
+    if (Objects.equals(x.hash(), y.hash())) {
+      return true;
+    }
+    if (x.hash() == null || y.hash() == null || x.json() == null || y.json() == null || x.state() == y.state()) {
+      return false;
+    }
+    if (x.state() == RecordedContent.State.PREVIEW) {
+      return previewOf(x.json(), y.json());
+    }
+    return y.state() == RecordedContent.State.PREVIEW && previewOf(y.json(), x.json());
+  }
+
+  private static boolean previewOf(String preview, String full) {
+    if (preview.equals(full)) {
+      return true;
+    }
+    return preview.endsWith("…") && full.length() >= preview.length() && full.startsWith(preview.substring(0, preview.length() - 1));
+  }
+
+  private static double nz(Double v) {
+    return v == null ? 0 : v;
+  }
+}
