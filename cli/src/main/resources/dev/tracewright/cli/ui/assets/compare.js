@@ -77,7 +77,14 @@
     return words.join(', ');
   }
 
-  function rowsTable(rows) {
+  /** A side's duration, linking to that span in its trace. */
+  function sideCell(traceId, side) {
+    if (!side) return el('td', {className: 'num'}, '-');
+    return el('td', {className: 'num'}, el('a', {href: '/trace/' + traceId + '#' + encodeURIComponent(side.spanId),
+      title: 'Open this span in its trace'}, TW.duration(side.durationMs)));
+  }
+
+  function rowsTable(rows, aId, bId) {
     var tbody = el('tbody');
     rows.forEach(function (r) {
       var name = el('td', {className: 'name'}, r.name || '(unnamed)');
@@ -86,8 +93,8 @@
           name,
           el('td', null, r.kind ? String(r.kind).toLowerCase() : ''),
           el('td', {className: 'change'}, el('span', {className: 'change-label'}, changeWords(r))),
-          el('td', {className: 'num'}, r.a ? TW.duration(r.a.durationMs) : '-'),
-          el('td', {className: 'num'}, r.b ? TW.duration(r.b.durationMs) : '-'),
+          sideCell(aId, r.a),
+          sideCell(bId, r.b),
           el('td', {className: 'num'}, delta(r.durationDeltaMs, TW.duration, true)),
           el('td', {className: 'num'}, delta(r.tokensDelta, count, true)),
           el('td', {className: 'num'}, delta(r.costDelta, TW.cost, true))));
@@ -113,7 +120,7 @@
     root.appendChild(totalsTable(c.totals || {}));
     if (c.truncated) root.appendChild(el('p', {className: 'notice warn'}, 'Only the first ' + (c.rowLimit || c.rows.length) + ' of ' +
         (c.rowCount || 'more') + ' aligned rows are shown.'));
-    root.appendChild(rowsTable(c.rows || []));
+    root.appendChild(rowsTable(c.rows || [], c.a && c.a.traceId, c.b && c.b.traceId));
   }, function (error) {
     TW.say(error.message, true);
   });

@@ -80,7 +80,8 @@
     if (s.series && s.series.from) {
       root.appendChild(el('section', {className: 'charts'}, el('h2', null, 'Over time'),
           chart('Tokens (in + out)', s.series, function (b) { return b.inputTokens + b.outputTokens; }, TW.tokens),
-          chart('Cost', s.series, function (b) { return b.costUsd; }, TW.cost)));
+          chart('Cost', s.series, function (b) { return b.costUsd; }, TW.cost),
+          chart('Failed spans', s.series, function (b) { return b.errors; }, TW.tokens)));
     }
     root.appendChild(table('by-trace', 'By trace (whole runs: tokens and cost of every span in them)', 'Trace', s.byTrace));
     root.appendChild(table('by-model', 'By model', 'Model', s.byModel));

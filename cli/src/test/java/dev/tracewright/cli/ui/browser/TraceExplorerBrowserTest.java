@@ -419,6 +419,11 @@ class TraceExplorerBrowserTest {
     assertTrue(compareRow("answer").getAttribute("class").contains("output-changed"));
     assertTrue(browser.driver.findElement(By.cssSelector(".totals-table")).getText().contains("Spans"));
     browser.screenshot("compare");
+
+    compareRow("answer").findElements(By.cssSelector("td.num a")).get(1).click();
+    browser.awaitText(By.cssSelector(".inspector h2"), "answer");
+    assertTrue(browser.driver.getCurrentUrl().contains("/trace/" + planB + "#"), "B's span, opened from the comparison");
+    browser.awaitText(By.cssSelector(".inspector .content-section.output"), "43");
   }
 
   private static WebElement compareRow(String name) {
