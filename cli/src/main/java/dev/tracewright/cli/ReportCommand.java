@@ -15,9 +15,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
-    description = {"One self-contained HTML file of a trace (its waterfall, tree and span inspector) that opens offline,",
-        "to attach to a bug report. Holds the redacted previews and the content of FULL_EXPORTABLE spans;",
-        "FULL_LOCAL content only with --content."})
+    description = "One self-contained HTML file of a trace (its waterfall, tree and span inspector) that opens offline,"
+        + " to attach to a bug report. Holds the redacted previews and the content of FULL_EXPORTABLE spans;"
+        + " FULL_LOCAL content only with --content.")
 final class ReportCommand implements Callable<Integer> {
   @Mixin DbOption db;
   @Spec CommandSpec spec;
@@ -25,7 +25,7 @@ final class ReportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "TRACE", description = "Trace ID or unique prefix (see: tracewright list).")
   String trace;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE (default: trace-<first 16 digits of the ID>.html, as tracewright list shows it; a new file, unless --force).")
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE (default: trace-<ID's first 16 digits>.html; a new file, unless --force).")
   Path output;
 
   @Option(names = "--force", description = "Replace FILE if it exists (never an H2 database file).")
