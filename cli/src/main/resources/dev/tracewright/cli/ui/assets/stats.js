@@ -77,7 +77,7 @@
 
   TW.api('/api/stats' + (since ? '?since=' + encodeURIComponent(since) : '')).then(function (s) {
     TW.clear(root);
-    if (s.series && s.series.from) {
+    if (s.series && s.series.from && s.series.buckets.length) {
       root.appendChild(el('section', {className: 'charts'}, el('h2', null, 'Over time'),
           chart('Tokens (in + out)', s.series, function (b) { return b.inputTokens + b.outputTokens; }, TW.tokens),
           chart('Cost', s.series, function (b) { return b.costUsd; }, TW.cost),

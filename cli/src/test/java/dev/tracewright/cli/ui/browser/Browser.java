@@ -71,7 +71,12 @@ final class Browser implements AutoCloseable {
   }
 
   void until(String what, java.util.function.BooleanSupplier condition) {
-    new WebDriverWait(driver, WAIT).withMessage(what).until(d -> condition.getAsBoolean());
+    until(what, condition, () -> "");
+  }
+
+  /** Waits for the condition; on timeout the message says {@code what} and what the page showed instead. */
+  void until(String what, java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> instead) {
+    new WebDriverWait(driver, WAIT).withMessage(() -> what + " " + instead.get()).until(d -> condition.getAsBoolean());
   }
 
   Object js(String script, Object... args) {

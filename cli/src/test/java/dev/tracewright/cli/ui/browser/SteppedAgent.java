@@ -56,14 +56,31 @@ final class SteppedAgent implements AutoCloseable {
       if (line.startsWith(prefix)) {
         return line.substring(prefix.length()).trim();
       }
+      if (line.equals("NOT FLUSHED")) {
+        throw new IOException("the agent could not write its spans: " + said);
+      }
       said.append(line).append('\n');
     }
     throw new IOException("the agent ended before saying " + prefix.trim() + ": " + said);
   }
 
+  /** Lets an agent that was told to end shut down (and release the file); kills one that was not. */
   @Override
   public void close() throws InterruptedException {
-    process.destroyForcibly().waitFor();
+    in.close();
+    if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+
+  /** Written, waiting out a file another process is handing over (each flush waits a few seconds). */
+  private static boolean flushed() {
+    for (int attempt = 0; attempt < 6; attempt++) {
+      if (Tracewright.flush()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static void main(String[] args) throws IOException {
@@ -78,14 +95,11 @@ final class SteppedAgent implements AutoCloseable {
         try (ActiveSpan step = Tracewright.span("step-" + n, SpanKind.TOOL).start()) {
           step.output(n);
         }
-        if (!Tracewright.flush()) {
-          System.out.println("NOT FLUSHED");
-        }
-        System.out.println("STEPPED " + n);
+        System.out.println(flushed() ? "STEPPED " + n : "NOT FLUSHED");
         System.out.flush();
       }
     }
-    System.out.println(Tracewright.flush() ? "ENDED" : "NOT FLUSHED");
+    System.out.println(flushed() ? "ENDED" : "NOT FLUSHED");
     System.out.flush();
     Tracewright.shutdown();
   }

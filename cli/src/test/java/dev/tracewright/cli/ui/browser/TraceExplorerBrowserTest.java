@@ -354,6 +354,7 @@ class TraceExplorerBrowserTest {
     assertTable("by-span-name", window.bySpanName());
     browser.open(url("/stats?since=2999-01-01"));
     browser.awaitText(By.id("stats"), "nothing in this window");
+    assertTrue(browser.driver.findElements(By.cssSelector("svg.chart")).isEmpty(), "no empty charts");
   }
 
   private static void assertTable(String id, List<StatsReport.Row> expected) {
@@ -435,7 +436,7 @@ class TraceExplorerBrowserTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aNewTraceAppearsWithoutAReload() throws Exception {
     browser.open(url("/?status=all"));
     browser.awaitText(By.cssSelector("#rows td.name a"), "research");
@@ -452,12 +453,13 @@ class TraceExplorerBrowserTest {
   }
 
   @Test
-  @Order(10)
+  @Order(9)
   void aRunningTraceGrowsOnItsPageWithoutAReload() throws Exception {
     try (SteppedAgent agent = SteppedAgent.start(db)) {
       agent.step();
       browser.open(url("/trace/" + agent.traceId));
-      browser.until("the first step", () -> spanNames().equals(List.of("step-1")));
+      browser.until("the first step", () -> spanNames().equals(List.of("step-1")),
+          () -> "the page says '" + browser.driver.findElement(By.id("notice")).getText() + "', rows " + spanNames());
       browser.awaitText(By.id("notice"), "still running");
       row("step-1").click();
       browser.awaitText(By.cssSelector(".inspector h2"), "step-1");
