@@ -27,6 +27,9 @@ import picocli.CommandLine.Spec;
 public final class TracewrightCli implements Runnable {
   public static final int USAGE_ERROR = 2;
 
+  /** A bug in Tracewright, not in the input; distinct from diff's 1 ("the traces differ"). */
+  public static final int INTERNAL_ERROR = 3;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -50,25 +53,27 @@ public final class TracewrightCli implements Runnable {
           errWriter.println("tracewright: " + e.getMessage() + " (see: tracewright " + commandName(e.getCommandLine()) + "--help)");
           return USAGE_ERROR;
         });
-    cli.setExecutionExceptionHandler(
-        (e, commandLine, parsed) -> {
-          if (e instanceof CliException) {
-            errWriter.println("tracewright: " + e.getMessage());
-            return USAGE_ERROR;
-          }
-          if (e instanceof java.sql.SQLException sql) {
-            errWriter.println("tracewright: the trace database failed: " + TraceDb.firstLine(sql.getMessage()));
-            return USAGE_ERROR;
-          }
-          errWriter.println("tracewright: unexpected error: " + e);
-          return 1;
-        });
+    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> failed(e, errWriter));
     try {
       return cli.execute(args);
     } finally {
       cli.getOut().flush(); // autoflush covers println only; tables are printed whole
       errWriter.flush();
     }
+  }
+
+  /** One line for a command's failure; never exit 1, which {@code diff} uses for "different". */
+  static int failed(Exception e, PrintWriter err) {
+    if (e instanceof CliException) {
+      err.println("tracewright: " + e.getMessage());
+      return USAGE_ERROR;
+    }
+    if (e instanceof java.sql.SQLException sql) {
+      err.println("tracewright: the trace database failed: " + TraceDb.firstLine(sql.getMessage()));
+      return USAGE_ERROR;
+    }
+    err.println("tracewright: unexpected error: " + e);
+    return INTERNAL_ERROR;
   }
 
   private static String commandName(CommandLine commandLine) {

@@ -337,4 +337,13 @@ class CliTest {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
+
+  @Test
+  void aBugExitsThreeNeverOneWhichDiffUsesForDifferent() {
+    java.io.StringWriter text = new java.io.StringWriter();
+    int code = TracewrightCli.failed(new IllegalStateException("boom"), new java.io.PrintWriter(text, true));
+    assertEquals(TracewrightCli.INTERNAL_ERROR, code);
+    assertEquals(3, code);
+    assertEquals("tracewright: unexpected error: java.lang.IllegalStateException: boom", text.toString().strip());
+  }
 }
