@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = TracewrightCli.Version.class,
     description = "Inspect traces recorded by Tracewright in its H2 database.",
-    subcommands = {ListCommand.class, ShowCommand.class, StatsCommand.class, ConsoleCommand.class, UiCommand.class, ExportCommand.class, DiffCommand.class, PruneCommand.class,
+    subcommands = {ListCommand.class, ShowCommand.class, StatsCommand.class, ConsoleCommand.class, UiCommand.class, ReportCommand.class, ExportCommand.class, DiffCommand.class,
+        PruneCommand.class,
         CommandLine.HelpCommand.class})
 public final class TracewrightCli implements Runnable {
   public static final int USAGE_ERROR = 2;
@@ -33,7 +34,7 @@ public final class TracewrightCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: list, show, stats, console, ui, export, diff or prune");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: list, show, stats, console, ui, report, export, diff or prune");
   }
 
   public static void main(String[] args) {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
     name = "ui",
     mixinStandardHelpOptions = true,
     description = {"The trace explorer in your browser, on 127.0.0.1 only, read-only. Works while an agent is writing.",
+        "Pages: traces (/), a trace's waterfall and inspector (/trace/{id}), compare (/compare?a=&b=), stats (/stats).",
         "Also a JSON API under /api/: traces, traces/{id}, content/{hash}, stats."})
 final class UiCommand implements Callable<Integer> {
   @Mixin DbOption db;

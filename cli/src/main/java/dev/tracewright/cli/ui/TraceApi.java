@@ -151,23 +151,33 @@ final class TraceApi {
       if (found.size() > 1) {
         throw ApiError.badRequest("'" + id + "' matches several traces; give more digits");
       }
-      TraceRecord trace = traces.withTotals(found.get(0));
-      List<SpanRecord> spans = traces.spans(trace.traceId(), maxSpans + 1);
-      boolean spansCut = spans.size() > maxSpans;
-      List<ApiViews.EventView> events = new ArrayList<>();
-      for (List<EventRecord> ofSpan : traces.events(trace.traceId(), MAX_EVENTS + 1).values()) {
-        ofSpan.forEach(e -> events.add(ApiViews.EventView.of(e)));
-      }
-      boolean eventsCut = events.size() > MAX_EVENTS;
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("trace", ApiViews.TraceView.of(trace));
-      out.put("spans", (spansCut ? spans.subList(0, maxSpans) : spans).stream().map(ApiViews.SpanView::of).toList());
-      out.put("events", eventsCut ? events.subList(0, MAX_EVENTS) : events);
-      out.put("truncated", spansCut || eventsCut);
-      out.put("spanLimit", maxSpans);
-      out.put("eventLimit", MAX_EVENTS);
-      return out;
+      return traceBody(traces, traces.withTotals(found.get(0)), maxSpans, spans -> {});
     });
+  }
+
+  /**
+   * One trace as the API and the report give it: the trace, its first {@code maxSpans} spans and
+   * events, and whether it was cut. {@code seen} gets the spans kept, as records.
+   */
+  static Map<String, Object> traceBody(TraceDb traces, TraceRecord trace, int maxSpans, java.util.function.Consumer<List<SpanRecord>> seen)
+      throws java.sql.SQLException {
+    List<SpanRecord> spans = traces.spans(trace.traceId(), maxSpans + 1);
+    boolean spansCut = spans.size() > maxSpans;
+    List<SpanRecord> kept = spansCut ? spans.subList(0, maxSpans) : spans;
+    List<ApiViews.EventView> events = new ArrayList<>();
+    for (List<EventRecord> ofSpan : traces.events(trace.traceId(), MAX_EVENTS + 1).values()) {
+      ofSpan.forEach(e -> events.add(ApiViews.EventView.of(e)));
+    }
+    boolean eventsCut = events.size() > MAX_EVENTS;
+    seen.accept(kept);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("trace", ApiViews.TraceView.of(trace));
+    out.put("spans", kept.stream().map(ApiViews.SpanView::of).toList());
+    out.put("events", eventsCut ? events.subList(0, MAX_EVENTS) : events);
+    out.put("truncated", spansCut || eventsCut);
+    out.put("spanLimit", maxSpans);
+    out.put("eventLimit", MAX_EVENTS);
+    return out;
   }
 
   private Map<String, Object> content(String hash) {
@@ -190,7 +200,11 @@ final class TraceApi {
 
   private Map<String, Object> stats(QueryParams p) {
     Instant since = time("since", p.get("since"));
-    StatsReport report = db.read(traces -> StatsReport.compute(traces, since));
+    record Read(StatsReport report, StatsSeries series) {}
+    Instant now = Instant.now();
+    Read read = db.read(traces -> new Read(StatsReport.compute(traces, since), StatsSeries.compute(traces, since, now)));
+    StatsReport report = read.report();
+    StatsSeries series = read.series();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("since", ApiViews.iso(since));
     boolean cut = false;
@@ -204,6 +218,25 @@ final class TraceApi {
       out.put(group.getKey(), rows.stream().limit(MAX_STATS_ROWS).map(TraceApi::statsRow).toList());
     }
     out.put("truncated", cut);
+    out.put("series", seriesView(series));
+    return out;
+  }
+
+  private static Map<String, Object> seriesView(StatsSeries series) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("from", ApiViews.iso(series.from()));
+    out.put("bucketMs", series.bucketMs());
+    out.put("maxBuckets", StatsSeries.MAX_BUCKETS);
+    out.put("buckets", series.buckets().stream().map(b -> {
+      Map<String, Object> bucket = new LinkedHashMap<>();
+      bucket.put("start", ApiViews.iso(b.start()));
+      bucket.put("spans", b.spans());
+      bucket.put("inputTokens", b.inputTokens());
+      bucket.put("outputTokens", b.outputTokens());
+      bucket.put("costUsd", b.costUsd());
+      bucket.put("errors", b.errors());
+      return bucket;
+    }).toList());
     return out;
   }
 

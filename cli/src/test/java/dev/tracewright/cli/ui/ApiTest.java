@@ -297,6 +297,54 @@ class ApiTest {
     assertEquals(0, future.get("bySpanName").size());
   }
 
+  @Test
+  void statsSeriesSumsTheWindowsSpansIntoAtMostSixtyRoundBuckets() throws Exception {
+    for (String query : List.of("", "?since=" + enc(Instant.now().minusSeconds(3600).toString()))) {
+      JsonNode stats = json("/api/stats" + query);
+      JsonNode series = stats.get("series");
+      long spans = 0;
+      long in = 0;
+      long out = 0;
+      for (JsonNode row : stats.get("bySpanName")) {
+        spans += row.get("count").asLong();
+        in += row.get("inputTokens").asLong();
+        out += row.get("outputTokens").asLong();
+      }
+      long seriesSpans = 0;
+      long seriesIn = 0;
+      long seriesOut = 0;
+      long width = series.get("bucketMs").asLong();
+      Instant from = Instant.parse(series.get("from").asText());
+      for (JsonNode bucket : series.get("buckets")) {
+        seriesSpans += bucket.get("spans").asLong();
+        seriesIn += bucket.get("inputTokens").asLong();
+        seriesOut += bucket.get("outputTokens").asLong();
+        long offset = Instant.parse(bucket.get("start").asText()).toEpochMilli() - from.toEpochMilli();
+        assertEquals(0, offset % width, "a bucket starts on the grid: " + bucket);
+      }
+      assertTrue(series.get("buckets").size() <= StatsSeries.MAX_BUCKETS);
+      assertEquals(spans, seriesSpans, query);
+      assertEquals(in, seriesIn, query);
+      assertEquals(out, seriesOut, query);
+    }
+    JsonNode empty = json("/api/stats?since=2999-01-01").get("series");
+    assertEquals(0, empty.get("buckets").size());
+  }
+
+  @Test
+  void bucketWidthsAreRoundAndCoverTheWindowInSixty() {
+    assertEquals(1_000, StatsSeries.bucketMs(java.time.Duration.ZERO));
+    assertEquals(60_000, StatsSeries.bucketMs(java.time.Duration.ofMinutes(30)));
+    assertEquals(60_000, StatsSeries.bucketMs(java.time.Duration.ofHours(1)));
+    assertEquals(300_000, StatsSeries.bucketMs(java.time.Duration.ofMinutes(61)));
+    assertEquals(3_600_000, StatsSeries.bucketMs(java.time.Duration.ofDays(2)));
+    assertEquals(43_200_000, StatsSeries.bucketMs(java.time.Duration.ofDays(30)));
+    assertEquals(86_400_000, StatsSeries.bucketMs(java.time.Duration.ofDays(31)));
+    long years = StatsSeries.bucketMs(java.time.Duration.ofDays(3650));
+    assertEquals(0, years % 604_800_000L);
+    assertTrue(java.time.Duration.ofDays(3650).toMillis() / years <= StatsSeries.MAX_BUCKETS);
+  }
+
   private static void assertRows(List<StatsReport.Row> expected, JsonNode actual) {
     assertEquals(expected.size(), actual.size());
     assertFalse(expected.isEmpty());
@@ -430,8 +478,21 @@ class ApiTest {
     assertEquals("text/html; charset=utf-8", index.headers().firstValue("Content-Type").orElse(null));
     assertTrue(index.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"));
     assertEquals("nosniff", index.headers().firstValue("X-Content-Type-Options").orElse(null));
-    assertTrue(index.body().contains("/api/traces"), index.body());
-    assertFalse(index.body().contains("<script"), "a placeholder with no script");
+    assertFalse(index.headers().firstValue("Content-Security-Policy").orElse("").contains("unsafe-inline"));
+    assertTrue(index.body().contains("src=\"/assets/traces.js\""), index.body());
+    assertFalse(java.util.regex.Pattern.compile("<script(?![^>]*\\bsrc=)").matcher(index.body()).find(), "no inline script: " + index.body());
+    for (String page : List.of("/trace", "/trace/" + researchId, "/trace/" + researchId.substring(0, 8), "/compare", "/stats")) {
+      HttpResponse<String> r = get(page);
+      assertEquals(200, r.statusCode(), page);
+      assertEquals("text/html; charset=utf-8", r.headers().firstValue("Content-Type").orElse(null), page);
+      assertTrue(r.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"), page);
+    }
+    for (String notAPage : List.of("/trace/xyz", "/trace/" + researchId + "0", "/trace/", "/stats/", "/compare/x")) {
+      assertEquals(404, get(notAPage).statusCode(), notAPage);
+    }
+    HttpResponse<String> js = get("/assets/trace-view.js");
+    assertEquals(200, js.statusCode());
+    assertEquals("text/javascript; charset=utf-8", js.headers().firstValue("Content-Type").orElse(null));
     HttpResponse<String> css = get("/assets/tracewright.css");
     assertEquals(200, css.statusCode());
     assertEquals("text/css; charset=utf-8", css.headers().firstValue("Content-Type").orElse(null));

@@ -1,0 +1,158 @@
+/*
+ * The trace list: newest first, filters kept in the page's URL (so a view can be linked), older pages
+ * through the API's keyset cursor, and new traces added while you watch.
+ *
+ * New traces come by polling /api/traces every 2 s, not by server-sent events: the server stays a
+ * stateless read-only API that holds the database file only for the milliseconds of a request (an
+ * agent that starts meanwhile must be able to open it), and a push would need a server-side poll
+ * and a held connection per open tab anyway.
+ */
+'use strict';
+(function (TW) {
+  var FILTERS = ['name', 'status', 'model', 'since', 'until', 'q'];
+  var PAGE = 50;
+  var POLL_MS = 2000;
+  var el = TW.el;
+
+  var form = document.getElementById('filters');
+  var body = document.getElementById('rows');
+  var older = document.getElementById('older');
+  var compare = document.getElementById('compare');
+  var live = document.getElementById('live');
+  var empty = document.getElementById('empty');
+
+  var query = new URLSearchParams(location.search);
+  var filters = new URLSearchParams();
+  FILTERS.forEach(function (name) {
+    var value = query.get(name);
+    if (value) {
+      filters.set(name, value);
+      form.elements[name].value = name === 'status' && value === 'all' ? '' : value;
+    }
+  });
+
+  var shown = {};   // traceId -> {trace, row}
+  var newest = null;
+  var next = null;
+  var selected = [];
+
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var params = new URLSearchParams();
+    FILTERS.forEach(function (name) {
+      var value = form.elements[name].value.trim();
+      if (value) params.set(name, value);
+    });
+    var search = params.toString();
+    location.assign(location.pathname + (search ? '?' + search : ''));
+  });
+
+  function apiUrl(cursor) {
+    var params = new URLSearchParams(filters);
+    params.set('limit', String(PAGE));
+    if (cursor) {
+      params.set('before', cursor.before);
+      params.set('beforeId', cursor.beforeId);
+    }
+    return '/api/traces?' + params.toString();
+  }
+
+  function isNewer(a, b) {
+    var ta = TW.timeMs(a.startTime);
+    var tb = TW.timeMs(b.startTime);
+    return ta > tb || (ta === tb && a.traceId > b.traceId);
+  }
+
+  function cells(t) {
+    var status = TW.statusLabel(t);
+    var box = el('input', {type: 'checkbox', 'aria-label': 'Select ' + (t.name || 'trace') + ' ' + TW.time(t.startTime) + ' to compare',
+      checked: selected.indexOf(t.traceId) >= 0,
+      onchange: function (e) { choose(t, e.target.checked); }});
+    return [
+      el('td', null, box),
+      el('td', {className: 'time'}, TW.time(t.startTime)),
+      el('td', {className: 'name'}, el('a', {href: '/trace/' + t.traceId}, t.name || '(unnamed)'), ' ',
+          el('span', {className: 'muted id'}, TW.shortId(t.traceId))),
+      el('td', {className: 'num'}, t.running ? 'running' : TW.duration(t.durationMs)),
+      el('td', {className: 'num'}, String(t.spanCount)),
+      el('td', {className: 'num'}, TW.tokens(t.inputTokens + t.outputTokens)),
+      el('td', {className: 'num'}, TW.cost(t.costUsd)),
+      el('td', null, el('span', {className: 'status status-' + status.split(',')[0]}, status))
+    ];
+  }
+
+  function rowFor(t, fresh) {
+    var row = el('tr', {className: (t.running ? 'running' : '') + (fresh ? ' fresh' : ''), dataset: {traceId: t.traceId}}, cells(t));
+    shown[t.traceId] = {trace: t, row: row};
+    return row;
+  }
+
+  function update(t) {
+    var entry = shown[t.traceId];
+    var was = entry.trace;
+    if (was.running === t.running && was.spanCount === t.spanCount && was.status === t.status && was.durationMs === t.durationMs) return;
+    var row = rowFor(t, false);
+    entry.row.replaceWith(row);
+  }
+
+  function choose(t, on) {
+    selected = selected.filter(function (id) { return id !== t.traceId; });
+    if (on) selected.push(t.traceId);
+    compare.disabled = selected.length !== 2;
+    compare.textContent = selected.length === 2 ? 'Compare the two selected' : 'Compare the two selected (' + selected.length + ' of 2)';
+  }
+
+  compare.addEventListener('click', function () {
+    if (selected.length !== 2) return;
+    var a = shown[selected[0]].trace;
+    var b = shown[selected[1]].trace;
+    if (isNewer(a, b)) { var swap = a; a = b; b = swap; }
+    location.assign('/compare?a=' + encodeURIComponent(a.traceId) + '&b=' + encodeURIComponent(b.traceId));
+  });
+
+  function showPage(page) {
+    page.traces.forEach(function (t) {
+      if (shown[t.traceId]) { update(t); return; }
+      body.appendChild(rowFor(t, false));
+      if (!newest || isNewer(t, newest)) newest = t;
+    });
+    next = page.next;
+    older.hidden = !next;
+    empty.hidden = body.children.length > 0;
+  }
+
+  older.addEventListener('click', function () {
+    if (!next) return;
+    older.disabled = true;
+    TW.api(apiUrl(next)).then(function (page) { showPage(page); older.disabled = false; },
+        function (error) { TW.say(error.message, true); older.disabled = false; });
+  });
+
+  /** The first page again: traces newer than the newest shown go on top, running ones are refreshed. */
+  function poll() {
+    if (document.hidden) { setTimeout(poll, POLL_MS); return; }
+    TW.api(apiUrl(null)).then(function (page) {
+      var fresh = page.traces.filter(function (t) { return !shown[t.traceId] && (!newest || isNewer(t, newest)); });
+      page.traces.forEach(function (t) { if (shown[t.traceId]) update(t); });
+      for (var i = fresh.length - 1; i >= 0; i--) {
+        body.insertBefore(rowFor(fresh[i], true), body.firstChild);
+        if (!newest || isNewer(fresh[i], newest)) newest = fresh[i];
+      }
+      empty.hidden = body.children.length > 0;
+      live.textContent = fresh.length ? fresh.length + (fresh.length === 1 ? ' new trace' : ' new traces') + ' at ' + new Date().toLocaleTimeString()
+          : 'Watching for new traces (every 2 s)';
+      TW.say('');
+      setTimeout(poll, POLL_MS);
+    }, function (error) {
+      live.textContent = 'Not updating: ' + error.message;
+      setTimeout(poll, POLL_MS * 2);
+    });
+  }
+
+  TW.api(apiUrl(null)).then(function (page) {
+    showPage(page);
+    setTimeout(poll, POLL_MS);
+  }, function (error) {
+    TW.say(error.message, true);
+  });
+})(window.TW);
