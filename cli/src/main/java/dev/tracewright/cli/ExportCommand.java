@@ -7,14 +7,8 @@ import dev.tracewright.runtime.store.EventRecord;
 import dev.tracewright.runtime.store.SpanRecord;
 import dev.tracewright.runtime.store.TraceRecord;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -125,58 +119,13 @@ final class ExportCommand implements Callable<Integer> {
 
   /** Where -o points, if it may be written: checked before anything is read. */
   private Path checkedTarget() {
-    Path target = output.toAbsolutePath().normalize();
-    Path dir = target.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new CliException("cannot write " + target + ": no such directory " + dir);
-    }
-    String name = target.getFileName().toString();
-    if (name.endsWith(".mv.db") || name.endsWith(".lock.db") || name.endsWith(".trace.db") || isSameFile(target, db.db)) {
-      throw new CliException("refusing to write the export over an H2 database file: " + target);
-    }
-    if (Files.exists(target) && !force) {
-      throw new CliException(target + " exists; choose a new file, or pass --force to replace it");
-    }
-    return target;
+    return OutputFile.checked(output, db.db, force, "export");
   }
 
-  /** Writes beside the target and moves it into place: a failed export never leaves half a file. */
   private void writeFile(List<ExportBatch> batches) {
     Path target = checkedTarget();
-    Path dir = target.getParent();
-    Path temp = null;
-    try {
-      temp = Files.createTempFile(dir, ".tracewright-export", ".tmp");
-      try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-        write(out, batches);
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("wrote " + batches.stream().mapToInt(b -> b.spans().size()).sum() + " spans to " + target);
-    } catch (IOException | UncheckedIOException e) {
-      throw new CliException("cannot write " + target + ": " + e.getMessage());
-    } finally {
-      if (temp != null) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // best effort: a temp file beside the target
-        }
-      }
-    }
-  }
-
-  private static boolean isSameFile(Path target, Path database) {
-    Path data = dev.tracewright.runtime.store.H2Store.dataFile(database);
-    try {
-      return Files.exists(target) && Files.exists(data) && Files.isSameFile(target, data);
-    } catch (IOException e) {
-      return false;
-    }
+    OutputFile.write(target, out -> write(out, batches));
+    spec.commandLine().getOut().println("wrote " + batches.stream().mapToInt(b -> b.spans().size()).sum() + " spans to " + target);
   }
 
   private static String blob(TraceDb traces, String hash) {
