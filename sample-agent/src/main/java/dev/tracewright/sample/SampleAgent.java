@@ -137,6 +137,7 @@ public final class SampleAgent {
     out.println();
     out.println("Look further:");
     String dbFlag = db.equals(H2Store.DEFAULT_PATH) ? "" : " --db " + db;
+    out.println("  java -jar cli/target/tracewright.jar ui" + dbFlag + "         # the trace explorer on http://127.0.0.1:8080/");
     out.println("  java -jar cli/target/tracewright.jar list" + dbFlag);
     out.println("  java -jar cli/target/tracewright.jar stats" + dbFlag);
     out.println("  java -jar cli/target/tracewright.jar console" + dbFlag + "    # H2 web console, 127.0.0.1 only");

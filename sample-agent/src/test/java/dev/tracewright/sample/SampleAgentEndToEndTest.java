@@ -64,6 +64,7 @@ class SampleAgentEndToEndTest {
     assertTrue(output.contains("run failed (recorded as an error trace): java.lang.ArithmeticException"), output);
     assertTrue(output.contains("├─ plan") && output.contains("│  └─ chat"), "prints the tree:\n" + output);
     assertTrue(output.contains("java -jar cli/target/tracewright.jar console --db " + db), output);
+    assertTrue(output.contains("java -jar cli/target/tracewright.jar ui --db " + db), output);
 
     try (Connection c = DriverManager.getConnection(H2Store.fileUrl(db, true, true), "sa", "")) {
       assertEquals(List.of(List.of("research", "OK"), List.of("research", "OK"), List.of("research", "ERROR")),
