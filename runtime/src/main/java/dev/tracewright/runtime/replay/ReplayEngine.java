@@ -30,8 +30,8 @@ final class ReplayEngine implements ReplayHook {
   private final List<String> mismatches = new ArrayList<>();
   private boolean closed;
 
-  /** A claimed call: its group, its number in that group and in the run, and its recording (or null). */
-  private record Ticket(Recordings.Key key, int n, int nthOfSite, RecordedSpan recording) {}
+  /** A claimed call: its group, and its number in that group and in the run (from 1). */
+  private record Ticket(Recordings.Key key, int n, int nthOfSite) {}
 
   ReplayEngine(RecordedTrace trace, Recordings recordings, Set<SpanKind> kinds, Matching matching, MismatchPolicy policy, List<Replay.Override> overrides) {
     this.trace = trace;
@@ -55,11 +55,14 @@ final class ReplayEngine implements ReplayHook {
     Recordings.Key key = new Recordings.Key(parentPath, CallSite.of(site));
     int n = calls.merge(key, 1, Integer::sum);
     int nthOfSite = callsPerSite.merge(key.callSite(), 1, Integer::sum);
-    RecordedSpan recording = recordings.get(key, n);
-    if (recording != null) {
-      used.add(recording.spanId()); // answered, or run live in its place (a hand-made span)
+    if (!site.answerable()) {
+      RecordedSpan recording = recordings.get(key, n);
+      if (recording != null) {
+        used.add(recording.spanId()); // a hand-made span runs live in its recording's place
+      }
+      return null;
     }
-    return site.answerable() ? new Ticket(key, n, nthOfSite, recording) : null;
+    return new Ticket(key, n, nthOfSite);
   }
 
   @Override
@@ -67,12 +70,12 @@ final class ReplayEngine implements ReplayHook {
     Ticket t = (Ticket) ticket;
     for (Replay.Override o : overrides) {
       if (o.n() == t.nthOfSite() && CallSite.named(o.callSite(), site)) {
-        return RecordedAnswer.value(o.value(), t.recording());
+        return RecordedAnswer.value(o.value(), take(t, redactedInput));
       }
     }
-    RecordedSpan r = t.recording();
+    RecordedSpan r = take(t, redactedInput);
     if (r == null) {
-      return mismatch(site, t, "the recording has " + recordings.count(t.key()) + " such call(s) there, so none for this one");
+      return mismatch(site, t, "the recording has " + recordings.count(t.key()) + " such call(s) there, all answered already");
     }
     if (matching == Matching.STRICT && r.input().json() != null) {
       String difference =
@@ -101,6 +104,33 @@ final class ReplayEngine implements ReplayHook {
           "the output of recorded span " + r.spanId() + " cannot be read as " + site.returnType().getTypeName() + ": "
               + RecordedValues.shown(String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
     }
+  }
+
+  /**
+   * The recording that answers a call: of its group's recordings not yet taken, the first whose
+   * arguments equal the call's (so calls fanned out in parallel find theirs whatever order they
+   * start in), else the n-th, else the first left; null when none is left.
+   */
+  private synchronized RecordedSpan take(Ticket t, String redactedInput) {
+    List<RecordedSpan> left = new ArrayList<>();
+    for (int i = 1; i <= recordings.count(t.key()); i++) {
+      RecordedSpan r = recordings.get(t.key(), i);
+      if (!used.contains(r.spanId())) {
+        left.add(r);
+      }
+    }
+    RecordedSpan chosen = null;
+    if (redactedInput != null) {
+      chosen = left.stream().filter(r -> r.input().json() != null && values.difference(r.input().json(), redactedInput) == null).findFirst().orElse(null);
+    }
+    if (chosen == null) {
+      RecordedSpan nth = recordings.get(t.key(), t.n());
+      chosen = nth != null && left.contains(nth) ? nth : left.isEmpty() ? null : left.get(0);
+    }
+    if (chosen != null) {
+      used.add(chosen.spanId());
+    }
+    return chosen;
   }
 
   /** FAIL: the call throws (and close() reports it); LIVE: null, so the call runs for real. */
