@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "diff",
     mixinStandardHelpOptions = true,
-    description = {"Two traces aligned by path (span names and order under each parent): spans added (+), removed (-)",
-        "and changed (~: status or output), latency, token and cost deltas, totals.",
+    description = {"Two traces aligned by path (span names and order under each parent): spans added (+), removed (-)"
+        + " and changed (~: status or output), latency, token and cost deltas, totals.",
         "Exit code 0 when equal (same structure, statuses and outputs; latency alone is no difference), 1 when different, 2 on bad input."})
 final class DiffCommand implements Callable<Integer> {
   static final int EQUAL = 0;

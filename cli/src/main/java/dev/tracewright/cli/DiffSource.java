@@ -3,6 +3,7 @@ package dev.tracewright.cli;
 import dev.tracewright.runtime.replay.RecordedTrace;
 import dev.tracewright.runtime.store.H2Store;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -12,11 +13,11 @@ import java.util.function.Supplier;
  */
 record DiffSource(String argument, Path file, String traceId) {
   static DiffSource parse(String argument) {
-    if (Files.isRegularFile(Path.of(argument))) {
+    if (isFile(argument)) {
       return new DiffSource(argument, Path.of(argument), null);
     }
     int hash = argument.lastIndexOf('#');
-    if (hash > 0 && Files.isRegularFile(Path.of(argument.substring(0, hash)))) {
+    if (hash > 0 && isFile(argument.substring(0, hash))) {
       return new DiffSource(argument, Path.of(argument.substring(0, hash)), argument.substring(hash + 1));
     }
     if (!argument.trim().matches("[0-9a-fA-F]{1,32}")) {
@@ -25,8 +26,12 @@ record DiffSource(String argument, Path file, String traceId) {
     return new DiffSource(argument, null, argument.trim());
   }
 
-  boolean inDatabase() {
-    return file == null;
+  private static boolean isFile(String path) {
+    try {
+      return Files.isRegularFile(Path.of(path));
+    } catch (InvalidPathException e) {
+      return false; // not a path this system can name: maybe a trace ID
+    }
   }
 
   /**

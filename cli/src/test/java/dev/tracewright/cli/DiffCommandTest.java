@@ -197,6 +197,8 @@ class DiffCommandTest {
     assertEquals("tracewright: '" + dir.resolve("missing.jsonl") + "' is neither a file nor a trace ID (up to 32 hex digits)\n",
         cli("diff", dir.resolve("missing.jsonl").toString(), original, "--db", db.toString()).err());
     assertEquals("tracewright: " + broken + ":1: not a span: no \"span_id\"\n", cli("diff", broken.toString(), original, "--db", db.toString()).err());
+    assertEquals("tracewright: 'a\\u0000b' is neither a file nor a trace ID (up to 32 hex digits)\n",
+        cli("diff", "a\u0000b", original, "--db", db.toString()).err(), "a name no file system allows");
     assertEquals("tracewright: no trace with ID starting 'ffffffff' in the database\n", cli("diff", "ffffffff", original, "--db", db.toString()).err());
   }
 }

@@ -78,6 +78,20 @@ public final class RecordedTrace {
   }
 
   /**
+   * A trace made of these spans, in any order: for tests that build the spans themselves. A span
+   * ID given twice, or a parent chain that loops, is an {@link IllegalArgumentException}.
+   */
+  public static RecordedTrace of(String traceId, List<RecordedSpan> spans) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (RecordedSpan s : spans) {
+      if (!ids.add(s.spanId())) {
+        throw new IllegalArgumentException("trace " + traceId + ": span " + s.spanId() + " appears twice");
+      }
+    }
+    return new RecordedTrace(traceId, spans);
+  }
+
+  /**
    * The only trace in a JSONL file. A file holding several traces is an
    * {@link IllegalArgumentException} listing their IDs: pick one with {@link #fromFile(Path, String)}.
    */
@@ -99,6 +113,15 @@ public final class RecordedTrace {
    */
   public static RecordedTrace fromDatabase(Connection c, String traceIdOrPrefix) {
     return DatabaseTraceReader.read(c, traceIdOrPrefix, ContentLoad.FULL);
+  }
+
+  /**
+   * The trace whose ID is or starts with {@code traceIdOrPrefix} in an {@link
+   * dev.tracewright.runtime.store.InMemoryStore}: for tests that record into memory, for example
+   * to compare a replayed run with the one it replays.
+   */
+  public static RecordedTrace fromStore(dev.tracewright.runtime.store.InMemoryStore store, String traceIdOrPrefix) {
+    return MemoryTraceReader.read(store, traceIdOrPrefix);
   }
 
   /** How much of the stored content {@link #fromDatabase(Connection, String, ContentLoad)} reads. */

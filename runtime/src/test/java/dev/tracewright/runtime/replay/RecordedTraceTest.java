@@ -160,6 +160,35 @@ class RecordedTraceTest {
   }
 
   @Test
+  void anInMemoryStoreReadsBackAsTheDatabaseDoes() throws Exception {
+    dev.tracewright.runtime.store.InMemoryStore memory = new dev.tracewright.runtime.store.InMemoryStore();
+    Path base = dir.resolve("traces");
+    // The same run into both stores: recorded twice, so compared without IDs and times.
+    Tracewright.init(TraceConfig.builder().store(memory).capturePolicy(CapturePolicy.FULL_LOCAL).maxContentBytes(1024).previewChars(100).build());
+    recordRun("why is the sky blue? ask alice@example.com");
+    assertTrue(Tracewright.shutdown(Duration.ofSeconds(30)));
+    RecordedTrace fromMemory = RecordedTrace.fromStore(memory, memory.spans().get(0).traceId().substring(0, 6));
+    record("why is the sky blue? ask alice@example.com");
+    RecordedTrace fromDb;
+    try (Connection c = open(base)) {
+      fromDb = RecordedTrace.fromDatabase(c, onlyTraceId(c));
+    }
+    assertEquals(outline(fromDb), outline(fromMemory));
+    for (int i = 0; i < fromDb.spans().size(); i++) {
+      RecordedSpan d = fromDb.spans().get(i);
+      RecordedSpan m = fromMemory.spans().get(i);
+      assertEquals(d.input(), m.input(), d.name());
+      assertEquals(d.output(), m.output(), d.name());
+      assertEquals(d.attributes(), m.attributes(), d.name());
+      assertEquals(d.events().size(), m.events().size(), d.name());
+      assertEquals(d.capturePolicy(), m.capturePolicy(), d.name());
+    }
+    assertTrue(TraceDiff.between(fromDb, fromMemory).equal(), "two recordings of one run compare equal");
+    assertEquals("no trace with ID starting 'ffff' in the store",
+        assertThrows(IllegalArgumentException.class, () -> RecordedTrace.fromStore(memory, "ffff")).getMessage());
+  }
+
+  @Test
   void contentStatesSayWhatTheStoredTextIsWorth() throws Exception {
     Path base = record("why is the sky blue? ask alice@example.com");
     RecordedTrace t;
@@ -261,6 +290,30 @@ class RecordedTraceTest {
           b.output(), a.name());
     }
     assertEquals("\"blue, because of Rayleigh scattering\"", named(without, "chat", 0).output().json(), "FULL_EXPORTABLE is always exported");
+  }
+
+  @Test
+  void theLiveJsonlExporterWritesAFileThatReadsBackAsTheSameTree() throws Exception {
+    Path base = dir.resolve("traces");
+    Path live = dir.resolve("live.jsonl");
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(base)).capturePolicy(CapturePolicy.FULL_LOCAL)
+        .exporter(new dev.tracewright.runtime.export.JsonlFileExporter(live)).build());
+    recordRun("q");
+    assertTrue(Tracewright.shutdown(Duration.ofSeconds(30)));
+    RecordedTrace fromDb;
+    try (Connection c = open(base)) {
+      fromDb = RecordedTrace.fromDatabase(c, onlyTraceId(c));
+    }
+    RecordedTrace fromLive = RecordedTrace.fromFile(live);
+    assertEquals(outline(fromDb), outline(fromLive));
+    for (int i = 0; i < fromDb.spans().size(); i++) {
+      RecordedSpan d = fromDb.spans().get(i);
+      RecordedSpan f = fromLive.spans().get(i);
+      assertEquals(d.spanId(), f.spanId());
+      assertEquals(d.output().hash(), f.output().hash(), d.name());
+      assertEquals(d.capturePolicy() == CapturePolicy.FULL_EXPORTABLE ? d.output().json() : null, f.output().json(),
+          "a live export carries FULL_EXPORTABLE content only: " + d.name());
+    }
   }
 
   @Test
@@ -388,6 +441,10 @@ class RecordedTraceTest {
         span("0000000000000002", "0000000000000003", "a", t0),
         span("0000000000000003", "0000000000000002", "b", t0))));
     assertEquals("trace t: span 0000000000000002 is its own ancestor (its parent chain is a cycle)", e.getMessage());
+    RecordedSpan root = span("0000000000000001", null, "root", t0);
+    assertEquals("trace t: span 0000000000000001 appears twice",
+        assertThrows(IllegalArgumentException.class, () -> RecordedTrace.of("t", List.of(root, root))).getMessage());
+    assertEquals(List.of(root), RecordedTrace.of("t", List.of(root)).spans());
   }
 
   @Test
