@@ -64,6 +64,9 @@ class ReplayTest {
               "    try { later(q).join(); } catch (CompletionException e) { out.append('|').append(e.getCause().getClass().getSimpleName()); }",
               "    return out.toString();",
               "  }",
+              "  @Agent public String contactAndLong(String q) { return contact(q) + \"|\" + longText(q).length(); }",
+              "  @Tool public String contact(String q) { BODIES.incrementAndGet(); return \"write to ana.lopez@example.com about \" + q; }",
+              "  @Tool public String longText(String q) { BODIES.incrementAndGet(); return q.repeat(500); }",
               "  @Tool public List<Hit> search(String q, int limit) { BODIES.incrementAndGet(); return List.of(new Hit(q + \" one\", 0.9), new Hit(q + \" two\", 0.5)).subList(0, limit); }",
               "  @Retrieval public Map<String, List<Doc>> docs(List<Hit> hits) { BODIES.incrementAndGet(); return Map.of(\"d\", List.of(new Doc(hits.get(0).title(), List.of(\"a\", \"b\")))); }",
               "  @Tool public int count(String q) { BODIES.incrementAndGet(); return q.length(); }",
@@ -90,8 +93,12 @@ class ReplayTest {
   private H2Store store;
 
   private void record(CapturePolicy policy) {
+    record(TraceConfig.builder().capturePolicy(policy));
+  }
+
+  private void record(TraceConfig.Builder config) {
     store = H2Store.memory("replay-test-" + DATABASES.incrementAndGet());
-    Tracewright.init(TraceConfig.builder().store(store).capturePolicy(policy).build());
+    Tracewright.init(config.store(store).build());
   }
 
   @AfterEach
@@ -243,6 +250,28 @@ class ReplayTest {
     UnreplayableTraceException e = assertThrows(UnreplayableTraceException.class, () -> Replay.ofTrace(recorded).open());
     assertEquals(1, e.spanIds().size());
     assertTrue(e.getMessage().contains(e.spanIds().get(0) + " TOOL search: captured METADATA_ONLY"), e.getMessage());
+  }
+
+  @Test
+  void redactedValuesComeBackRedacted() throws Throwable {
+    record(CapturePolicy.FULL_LOCAL);
+    Object desk = desk();
+    assertEquals("write to ana.lopez@example.com about q|500", Compiled.call(desk, "contactAndLong", "q"));
+    String recorded = lastTrace("contactAndLong");
+    try (Replay replay = Replay.ofTrace(recorded).open()) {
+      String replayed = (String) Compiled.call(desk, "contactAndLong", "q");
+      assertTrue(replayed.matches("write to \\[REDACTED:[a-z]+\\] about q\\|500"), replayed);
+    }
+  }
+
+  @Test
+  void contentCutAtTheCaptureLimitIsRefusedUpFront() throws Throwable {
+    record(TraceConfig.builder().capturePolicy(CapturePolicy.FULL_LOCAL).maxContentBytes(64));
+    Compiled.call(desk(), "contactAndLong", "q");
+    String recorded = lastTrace("contactAndLong");
+    UnreplayableTraceException e = assertThrows(UnreplayableTraceException.class, () -> Replay.ofTrace(recorded).open());
+    assertTrue(e.getMessage().contains("TOOL longText: its output was cut at the capture limit"), e.getMessage());
+    assertEquals(1, e.spanIds().size(), "the short outputs are whole");
   }
 
   @Test
