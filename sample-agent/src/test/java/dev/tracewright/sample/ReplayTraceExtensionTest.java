@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tracewright.junit.ReplayTrace;
 import dev.tracewright.runtime.Tracewright;
 import dev.tracewright.runtime.replay.Matching;
+import dev.tracewright.runtime.replay.RecordedTrace;
 import dev.tracewright.runtime.replay.Replay;
 import dev.tracewright.runtime.store.InMemoryStore;
 import dev.tracewright.runtime.store.SpanRecord;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +33,7 @@ class ReplayTraceExtensionTest {
     }
     Tracewright.flush();
     SpanRecord root = store.span("research");
-    assertEquals("68829e5f801db01f442acc63a8712f58", root.attributes().get(Replay.REPLAY_OF));
+    Path fixture = Path.of(getClass().getResource("/traces/leap-year.jsonl").toURI());
+    assertEquals(RecordedTrace.fromFile(fixture).traceId(), root.attributes().get(Replay.REPLAY_OF));
   }
 }

@@ -20,9 +20,13 @@ import java.sql.Statement;
  * committed fixture of {@code ReplayTraceExtensionTest}:
  *
  * <pre>
- * mvn -pl sample-agent -am test-compile   # then, with the test class path:
- * java -cp ... dev.tracewright.sample.TraceFixtures sample-agent/src/test/resources/traces/leap-year.jsonl
+ * mvn -pl sample-agent -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/tracewright-cp.txt -Dmdep.includeScope=test
+ * java -cp "sample-agent/target/test-classes:sample-agent/target/classes:$(cat /tmp/tracewright-cp.txt)" \
+ *     dev.tracewright.sample.TraceFixtures sample-agent/src/test/resources/traces/leap-year.jsonl
  * </pre>
+ *
+ * Re-run it when the agent, its tools or what Tracewright records changes: the test replays STRICT
+ * and fails on unused recordings, so a stale fixture fails the build.
  */
 final class TraceFixtures {
   static final String LEAP_YEAR = "How many seconds are in a leap year: 366 * 24 * 3600?";

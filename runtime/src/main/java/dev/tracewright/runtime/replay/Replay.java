@@ -25,8 +25,9 @@ import java.util.Set;
  * the generated wrappers of {@code @Tool}, {@code @LlmCall} and {@code @Retrieval} methods return
  * the recorded output (read back into the method's exact return type) or throw the recorded error,
  * without running the method; agents and steps run for real. The replay is attached to the thread
- * that opens it: the next trace started on that thread is replayed, on every thread its context is
- * carried to ({@code Tracewright.wrap}). The replayed run is recorded as a new trace whose root has
+ * that opens it: a trace started on that thread while it is open is replayed, on every thread its
+ * context is carried to ({@code Tracewright.wrap}). One replay answers one run: a second run in the
+ * same scope finds the recordings already used. The replayed run is recorded as a new trace whose root has
  * the attribute {@code tracewright.replay_of} = the recorded trace's ID.
  *
  * <p>Tracewright must be initialised (the replayed run is recorded); the recording must hold the
