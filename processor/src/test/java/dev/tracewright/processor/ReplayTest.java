@@ -89,6 +89,22 @@ class ReplayTest {
               "  }",
               "}"));
 
+  /** A generic traced type: a static field cannot name T, so its values are read into T's bound. */
+  static final Compiled GAUGE =
+      Compiled.compile(
+          Compiled.source(
+              "package com.acme;",
+              "import dev.tracewright.annotations.*;",
+              "import java.util.*;",
+              "public class Gauge<T extends Number> {",
+              "  private final T value;",
+              "  public Gauge(T value) { this.value = value; }",
+              "  @Agent public String read() { return current() + \" \" + current().getClass().getSimpleName() + \"/\" + history() + \"/\" + ranked(); }",
+              "  @Tool public T current() { return value; }",
+              "  @Tool public Map<String, ? extends List<T>> history() { return Map.of(\"h\", List.of(value, value)); }",
+              "  @Tool public List<? super Integer> ranked() { return new ArrayList<Number>(List.of(1, 2)); }",
+              "}"));
+
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private H2Store store;
 
@@ -272,6 +288,20 @@ class ReplayTest {
     UnreplayableTraceException e = assertThrows(UnreplayableTraceException.class, () -> Replay.ofTrace(recorded).open());
     assertTrue(e.getMessage().contains("TOOL longText: its output was cut at the capture limit"), e.getMessage());
     assertEquals(1, e.spanIds().size(), "the short outputs are whole");
+  }
+
+  @Test
+  void classTypeVariablesAreReadIntoTheirBound() throws Throwable {
+    record(CapturePolicy.FULL_LOCAL);
+    Object gauge = GAUGE.create("com.acme.GaugeTraced", 7);
+    assertEquals("7 Integer/{h=[7, 7]}/[1, 2]", Compiled.call(gauge, "read"));
+    String recorded = lastTrace("read");
+    Object other = GAUGE.create("com.acme.GaugeTraced", 9);
+    try (Replay replay = Replay.ofTrace(recorded).open()) {
+      assertEquals("7 Integer/{h=[7, 7]}/[1, 2]", Compiled.call(other, "read"), "the recorded values, read as Number");
+    }
+    assertTrue(GAUGE.generatedSource("com.acme.GaugeTraced").contains(".returns(new ReturnType<Number>() {})"));
+    assertTrue(GAUGE.generatedSource("com.acme.GaugeTraced").contains(".returns(new ReturnType<Map<String, ? extends List<Number>>>() {})"));
   }
 
   @Test
