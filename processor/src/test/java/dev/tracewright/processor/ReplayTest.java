@@ -247,6 +247,20 @@ class ReplayTest {
   }
 
   @Test
+  void aCallTheRecordingDoesNotHaveFailsNamingItsPath() throws Throwable {
+    record(CapturePolicy.FULL_LOCAL);
+    Object desk = desk();
+    Compiled.call(desk, "onAnotherThread", "sea");
+    String recorded = lastTrace("onAnotherThread");
+    Replay replay = Replay.ofTrace(recorded).open();
+    ReplayMismatchException e = assertThrows(ReplayMismatchException.class, () -> Compiled.call(desk, "run", "sky"));
+    assertEquals("Replay of trace " + recorded + ": call 1 of TOOL search (com.acme.Desk#search) under run: the recording has no such call there", e.getMessage());
+    ReplayMismatchException atClose = assertThrows(ReplayMismatchException.class, replay::close);
+    assertTrue(atClose.getMessage().contains(e.getMessage()), atClose.getMessage());
+    assertTrue(atClose.getMessage().contains("under onAnotherThread) was never called"), atClose.getMessage());
+  }
+
+  @Test
   void anOverrideReplacesOneRecordedOutput() throws Throwable {
     record(CapturePolicy.FULL_LOCAL);
     Object desk = desk();

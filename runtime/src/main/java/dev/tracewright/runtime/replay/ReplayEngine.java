@@ -75,7 +75,9 @@ final class ReplayEngine implements ReplayHook {
     }
     RecordedSpan r = take(t, redactedInput);
     if (r == null) {
-      return mismatch(site, t, "the recording has " + recordings.count(t.key()) + " such call(s) there, all answered already");
+      int recorded = recordings.count(t.key());
+      return mismatch(
+          site, t, recorded == 0 ? "the recording has no such call there" : "the recording's " + recorded + " such call(s) there are all answered already");
     }
     if (matching == Matching.STRICT && r.input().json() != null) {
       String difference =
