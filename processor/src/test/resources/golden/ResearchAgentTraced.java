@@ -3,6 +3,7 @@ package com.acme;
 import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.runtime.TracedCall;
+import dev.tracewright.runtime.replay.ReturnType;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import javax.annotation.processing.Generated;
@@ -13,20 +14,25 @@ import javax.annotation.processing.Generated;
 @Generated("dev.tracewright.processor.TracedProcessor")
 public class ResearchAgentTraced extends ResearchAgent {
   private static final TracedCall.Site RESEARCH = TracedCall.site(ResearchAgent.class, "research", SpanKind.AGENT, "research")
-      .parameters("question", "depth");
+      .parameters("question", "depth")
+      .returns(new ReturnType<String>() {})
+      .throwing(IOException.class);
 
   private static final TracedCall.Site SEARCH = TracedCall.site(ResearchAgent.class, "search", SpanKind.TOOL, "search")
       .parameters("query")
-      .attribute("tool.description", "Searches the web");
+      .attribute("tool.description", "Searches the web")
+      .returns(new ReturnType<String>() {});
 
   private static final TracedCall.Site ASK = TracedCall.site(ResearchAgent.class, "ask", SpanKind.LLM, "ask")
       .parameters("prompt")
       .capture(CapturePolicy.METADATA_ONLY)
       .model("gpt-4o")
-      .provider("openai");
+      .provider("openai")
+      .returnsFuture(new ReturnType<String>() {});
 
   private static final TracedCall.Site REMEMBER = TracedCall.site(ResearchAgent.class, "remember", SpanKind.MEMORY, "remember")
-      .parameters("notes");
+      .parameters("notes")
+      .returnsVoid();
 
   public ResearchAgentTraced(String name) {
     super(name);
@@ -39,6 +45,9 @@ public class ResearchAgentTraced extends ResearchAgent {
       call.input(question, depth);
     }
     try {
+      if (call.replaying()) {
+        return call.replayed();
+      }
       return call.returned(super.research(question, depth));
     } catch (Throwable e) {
       call.threw(e);
@@ -53,6 +62,9 @@ public class ResearchAgentTraced extends ResearchAgent {
       call.input(query);
     }
     try {
+      if (call.replaying()) {
+        return call.replayed();
+      }
       return call.returned(super.search(apiKey, query));
     } catch (Throwable e) {
       call.threw(e);
@@ -67,6 +79,9 @@ public class ResearchAgentTraced extends ResearchAgent {
       call.input(prompt);
     }
     try {
+      if (call.replaying()) {
+        return call.replayed();
+      }
       return call.returnedFuture(super.ask(prompt));
     } catch (Throwable e) {
       call.threw(e);
@@ -81,6 +96,10 @@ public class ResearchAgentTraced extends ResearchAgent {
       call.input((Object) notes);
     }
     try {
+      if (call.replaying()) {
+        call.replayed();
+        return;
+      }
       super.remember(notes);
       call.returned();
     } catch (Throwable e) {

@@ -2,6 +2,7 @@ package com.acme;
 
 import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.runtime.TracedCall;
+import dev.tracewright.runtime.replay.ReturnType;
 import java.util.List;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
@@ -12,7 +13,8 @@ import javax.annotation.processing.Generated;
 @Generated("dev.tracewright.processor.TracedProcessor")
 public class SearchToolTraced<D> implements SearchTool<D> {
   private static final TracedCall.Site SEARCH = TracedCall.site(SearchTool.class, "search", SpanKind.RETRIEVAL, "search")
-      .parameters("query", "limit");
+      .parameters("query", "limit")
+      .returns(new ReturnType<List<Object>>() {});
 
   private final SearchTool<D> delegate;
 
@@ -34,6 +36,9 @@ public class SearchToolTraced<D> implements SearchTool<D> {
       call.input(query, limit);
     }
     try {
+      if (call.replaying()) {
+        return call.replayed();
+      }
       return call.returned(delegate.search(query, limit));
     } catch (Throwable e) {
       call.threw(e);

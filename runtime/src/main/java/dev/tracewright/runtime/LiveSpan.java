@@ -53,6 +53,19 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
   List<Event> events;
   Captured input;
   Captured output;
+  /** This span's part in an open replay; null outside one (so the check is one field read). */
+  private Replayed replay;
+
+  /** Where a span of a replayed trace stands: its path, its claimed recording, the answer. */
+  private static final class Replayed {
+    final String path;
+    Object ticket; // null: runs for real
+    ReplayHook.Answer answer;
+
+    Replayed(String path) {
+      this.path = path;
+    }
+  }
 
   record Event(long epochNanos, String name, Map<String, Object> attributes) {}
 
@@ -129,11 +142,32 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
       span.attributes = stack.nextSpanAttributes; // handed over by a framework hook; this span owns it now
       stack.nextSpanAttributes = null;
     }
+    if (parent == null && stack.replay != null) {
+      span.root.replay = stack.replay; // a trace started inside an open replay is that replay's
+      span.attribute(REPLAY_OF, stack.replay.sourceTraceId());
+    }
+    if (span.root.replay != null) {
+      span.joinReplay(parent);
+    }
     if (makeCurrent) {
       stack.push(span);
       span.onStack = true;
     }
     return span;
+  }
+
+  /** The root attribute naming the trace a replayed run replays. */
+  static final String REPLAY_OF = "tracewright.replay_of";
+
+  private void joinReplay(LiveSpan parent) {
+    try {
+      String parentPath = parent == null || parent.replay == null ? null : parent.replay.path;
+      Replayed r = new Replayed(parentPath == null ? site.name : parentPath + "/" + site.name);
+      r.ticket = root.replay.claim(site, parentPath);
+      replay = r;
+    } catch (Throwable t) {
+      recorder().internalError("replay", t);
+    }
   }
 
   Recorder recorder() {
@@ -364,6 +398,66 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
   public void threw(Throwable error) {
     leaveStack();
     finish(error);
+  }
+
+  @Override
+  public boolean replaying() {
+    Replayed r = replay;
+    if (r == null || r.ticket == null) {
+      return false;
+    }
+    Object ticket = r.ticket;
+    r.ticket = null; // asked once
+    try {
+      Captured in;
+      synchronized (root) {
+        in = input;
+      }
+      r.answer = root.replay.answer(ticket, site, in == null ? null : ReplayScope.redacted(recorder(), in));
+    } catch (Throwable t) {
+      recorder().internalError("replay", t);
+      r.answer = null;
+    }
+    return r.answer != null;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T replayed() {
+    ReplayHook.Answer a = replay == null ? null : replay.answer;
+    if (a == null) {
+      throw new IllegalStateException("replayed() is for a call whose replaying() was true");
+    }
+    if (a.mismatch() != null) {
+      throw a.mismatch();
+    }
+    if (a.model() != null) {
+      model(a.model());
+    }
+    tokens(a.inputTokens(), a.outputTokens());
+    if (site.isAsync()) {
+      java.util.concurrent.CompletableFuture<Object> future = new java.util.concurrent.CompletableFuture<>();
+      if (a.error() != null) {
+        future.completeExceptionally(a.error());
+      } else {
+        future.complete(a.value());
+      }
+      return (T) returnedFuture(future);
+    }
+    if (a.error() != null) {
+      throw LiveSpan.<RuntimeException>sneaky(a.error()); // the generated catch ends the span with it
+    }
+    if (site.isVoid()) {
+      end();
+      return null;
+    }
+    return (T) returned(a.value());
+  }
+
+  /** Throws a recorded checked exception the method declares, past the compiler. */
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> E sneaky(Throwable t) throws E {
+    throw (E) t;
   }
 
   // ---- ActiveSpan ----

@@ -18,6 +18,16 @@ final class NoopSpan extends TracedCall implements ActiveSpan {
   public void input(Object... arguments) {}
 
   @Override
+  public boolean replaying() {
+    return false;
+  }
+
+  @Override
+  public <T> T replayed() {
+    throw new IllegalStateException("replayed() is for a call whose replaying() was true");
+  }
+
+  @Override
   public <T> T returned(T value) {
     return value;
   }

@@ -26,6 +26,8 @@ final class RootSpan extends LiveSpan {
   final long traceIdHigh;
   final long traceIdLow;
   private TraceState state; // guarded by this; null while the root is the only span that ended
+  /** The replay answering this trace's calls, or null (almost always). Set at the start. */
+  ReplayHook replay;
   /** The writer has written a row for this trace (INCOMPLETE or final). Writer thread only. */
   boolean announced;
 

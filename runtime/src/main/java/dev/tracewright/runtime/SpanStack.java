@@ -22,6 +22,8 @@ final class SpanStack {
   boolean capturing = TracewrightThread.isCurrent();
   /** Attributes for the next span started on this thread, from {@link Tracewright#nextSpanAttributes}. */
   java.util.Map<String, Object> nextSpanAttributes;
+  /** An open replay: the next trace started on this thread is answered from its recording. */
+  ReplayHook replay;
   /** Span IDs for spans started on this thread. */
   final Ids.Reservation ids = new Ids.Reservation();
 

@@ -3,7 +3,10 @@ package dev.tracewright.runtime;
 import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.runtime.capture.ContentCapture;
+import dev.tracewright.runtime.replay.ReturnType;
+import java.lang.reflect.Type;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +20,7 @@ import java.util.concurrent.CompletionStage;
  * TracedCall call = SITE.begin();
  * if (call.capturesInput()) call.input(a, b);   // no capture work unless the policy wants it
  * try {
+ *   if (call.replaying()) return call.replayed(); // only inside an open Replay
  *   return call.returned(super.method(a, b));
  * } catch (Throwable e) {
  *   call.threw(e);
@@ -74,8 +78,36 @@ public abstract class TracedCall {
 
   public abstract void threw(Throwable error);
 
+  /**
+   * Whether this call is answered from a recording (inside an open {@code Replay}) instead of
+   * running the method. False, at the cost of a field read, outside a replay.
+   */
+  public abstract boolean replaying();
+
+  /**
+   * The recorded answer, after {@link #replaying()} said true: the value read back into the
+   * method's return type (a completed future for an asynchronous method; null for {@code void}),
+   * or the recorded error (or a {@code ReplayMismatchException}) thrown from here. Ends the span
+   * on a value; on an error the generated catch ends it.
+   */
+  public abstract <T> T replayed();
+
   public static Site site(Class<?> type, String function, SpanKind kind, String name) {
-    return new Site(type.getName(), function, kind, name, CapturePolicy.DEFAULT, null, null, new String[0], true, Map.of());
+    return new Site(type, type.getName(), function, kind, name, CapturePolicy.DEFAULT, null, null, new String[0], true, Map.of(), Returns.NONE);
+  }
+
+  /** What a replay needs to answer a call without running it: how it returns, into what type. */
+  record Returns(Shape shape, Type type, List<Class<?>> declared) {
+    static final Returns NONE = new Returns(Shape.NONE, null, List.of());
+
+    enum Shape {
+      /** Not replayable (generated before replay existed, or a hand-made span): runs for real. */
+      NONE,
+      VOID,
+      VALUE,
+      /** A {@code CompletableFuture} or {@code CompletionStage} of {@link #type}. */
+      FUTURE
+    }
   }
 
   /** What the processor knows of one traced method. Immutable; built once in a static field. */
@@ -90,9 +122,12 @@ public abstract class TracedCall {
     final String[] parameters;
     final boolean captureResult;
     final Map<String, String> attributes;
+    final Class<?> owner; // null for a hand-made span
+    final Returns returns;
     private ContentCapture.Keys parameterKeys; // encoded on first capture; a benign race (immutable)
 
     private Site(
+        Class<?> owner,
         String codeNamespace,
         String function,
         SpanKind kind,
@@ -102,7 +137,10 @@ public abstract class TracedCall {
         String provider,
         String[] parameters,
         boolean captureResult,
-        Map<String, String> attributes) {
+        Map<String, String> attributes,
+        Returns returns) {
+      this.owner = owner;
+      this.returns = returns;
       this.codeNamespace = codeNamespace;
       this.codeFunction = Objects.requireNonNull(function, "function");
       this.kind = Objects.requireNonNull(kind, "kind");
@@ -126,35 +164,104 @@ public abstract class TracedCall {
 
     /** For a hand-made span: its caller's class as code namespace, its name as function. */
     static Site imperative(String codeNamespace, String name, SpanKind kind, CapturePolicy capture, String model, String provider) {
-      return new Site(codeNamespace, name, kind, name, capture, model, provider, new String[0], true, Map.of());
+      return new Site(null, codeNamespace, name, kind, name, capture, model, provider, new String[0], true, Map.of(), Returns.NONE);
     }
 
     public Site capture(CapturePolicy policy) {
-      return new Site(codeNamespace, codeFunction, kind, name, policy, model, provider, parameters, captureResult, attributes);
+      return new Site(owner, codeNamespace, codeFunction, kind, name, policy, model, provider, parameters, captureResult, attributes, returns);
     }
 
     public Site model(String model) {
-      return new Site(codeNamespace, codeFunction, kind, name, capture, model, provider, parameters, captureResult, attributes);
+      return new Site(owner, codeNamespace, codeFunction, kind, name, capture, model, provider, parameters, captureResult, attributes, returns);
     }
 
     public Site provider(String provider) {
-      return new Site(codeNamespace, codeFunction, kind, name, capture, model, provider, parameters, captureResult, attributes);
+      return new Site(owner, codeNamespace, codeFunction, kind, name, capture, model, provider, parameters, captureResult, attributes, returns);
     }
 
     /** Names of the captured parameters, as written in the source. */
     public Site parameters(String... names) {
-      return new Site(codeNamespace, codeFunction, kind, name, capture, model, provider, names.clone(), captureResult, attributes);
+      return new Site(owner, codeNamespace, codeFunction, kind, name, capture, model, provider, names.clone(), captureResult, attributes, returns);
     }
 
     /** The method is {@code @NoCapture}: its return value is never captured. */
     public Site noResultCapture() {
-      return new Site(codeNamespace, codeFunction, kind, name, capture, model, provider, parameters, false, attributes);
+      return new Site(owner, codeNamespace, codeFunction, kind, name, capture, model, provider, parameters, false, attributes, returns);
     }
 
     public Site attribute(String key, String value) {
       Map<String, String> more = new LinkedHashMap<>(attributes);
       more.put(key, value);
-      return new Site(codeNamespace, codeFunction, kind, name, capture, model, provider, parameters, captureResult, Map.copyOf(more));
+      return new Site(owner, codeNamespace, codeFunction, kind, name, capture, model, provider, parameters, captureResult, Map.copyOf(more), returns);
+    }
+
+    /** A {@code void} method: a replay answers it by returning (or throwing the recorded error). */
+    public Site returnsVoid() {
+      return returning(new Returns(Returns.Shape.VOID, null, returns.declared()));
+    }
+
+    /** The method returns a {@code T}: a replay reads the recorded JSON back into that type. */
+    public Site returns(ReturnType<?> type) {
+      return returning(new Returns(Returns.Shape.VALUE, type.type(), returns.declared()));
+    }
+
+    /** The method returns a {@code CompletableFuture<T>} or {@code CompletionStage<T>}. */
+    public Site returnsFuture(ReturnType<?> valueType) {
+      return returning(new Returns(Returns.Shape.FUTURE, valueType.type(), returns.declared()));
+    }
+
+    /** The checked exceptions the method declares: a replay rethrows a recorded one as itself. */
+    public Site throwing(Class<?>... declared) {
+      return returning(new Returns(returns.shape(), returns.type(), List.of(declared)));
+    }
+
+    private Site returning(Returns r) {
+      return new Site(owner, codeNamespace, codeFunction, kind, name, capture, model, provider, parameters, captureResult, attributes, r);
+    }
+
+    /** Whether a replay can answer this call (its generated code says how it returns). */
+    public boolean answerable() {
+      return returns.shape() != Returns.Shape.NONE;
+    }
+
+    public boolean isVoid() {
+      return returns.shape() == Returns.Shape.VOID;
+    }
+
+    /** Whether the method returns a {@code CompletableFuture} or {@code CompletionStage}. */
+    public boolean isAsync() {
+      return returns.shape() == Returns.Shape.FUTURE;
+    }
+
+    /** The type a recorded value is read into (a future's value type); null for void or unanswerable. */
+    public Type returnType() {
+      return returns.type();
+    }
+
+    /** Checked exceptions the method declares. */
+    public List<Class<?>> declaredExceptions() {
+      return returns.declared();
+    }
+
+    /** The traced type's class loader (recorded error types are loaded through it), or null. */
+    public ClassLoader classLoader() {
+      return owner == null ? null : owner.getClassLoader();
+    }
+
+    public String codeNamespace() {
+      return codeNamespace;
+    }
+
+    public String codeFunction() {
+      return codeFunction;
+    }
+
+    public SpanKind kind() {
+      return kind;
+    }
+
+    public String name() {
+      return name;
     }
 
     /** Starts the span of one call; a no-op call when Tracewright is not initialised. */

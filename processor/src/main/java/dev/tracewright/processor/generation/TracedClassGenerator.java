@@ -41,6 +41,7 @@ import javax.lang.model.type.TypeVariable;
 public final class TracedClassGenerator {
   static final ClassName TRACED_CALL = ClassName.get("dev.tracewright.runtime", "TracedCall");
   static final ClassName SITE = TRACED_CALL.nestedClass("Site");
+  static final ClassName RETURN_TYPE = ClassName.get("dev.tracewright.runtime.replay", "ReturnType");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   private static final String DELEGATE = "delegate";
 
@@ -188,8 +189,26 @@ public final class TracedClassGenerator {
     if (!m.captureResult() && m.returns() != TracedMethod.ReturnShape.VOID) {
       init.add("\n.noResultCapture()");
     }
+    addReplay(init, m);
     init.unindent().unindent();
     return FieldSpec.builder(SITE, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL).initializer(init.build()).build();
+  }
+
+  /** How a replay answers the call: {@code .returns(new ReturnType<List<Hit>>() {})} and declared checked exceptions. */
+  private static void addReplay(CodeBlock.Builder init, TracedMethod m) {
+    TracedMethod.Replay replay = m.replay();
+    if (replay == null) {
+      return;
+    }
+    switch (m.returns()) {
+      case VOID -> init.add("\n.returnsVoid()");
+      case VALUE -> init.add("\n.returns(new $T() {})", ParameterizedTypeName.get(RETURN_TYPE, TypeName.get(replay.valueType())));
+      case FUTURE -> init.add("\n.returnsFuture(new $T() {})", ParameterizedTypeName.get(RETURN_TYPE, TypeName.get(replay.valueType())));
+    }
+    if (!replay.checkedExceptions().isEmpty()) {
+      CodeBlock classes = replay.checkedExceptions().stream().map(t -> CodeBlock.of("$T.class", TypeName.get(t))).collect(CodeBlock.joining(", "));
+      init.add("\n.throwing($L)", classes);
+    }
   }
 
   /** @param usageReader the constant reading the result's usage, or null */
@@ -207,6 +226,15 @@ public final class TracedClassGenerator {
       b.beginControlFlow("if ($N.capturesInput())", call).addStatement("$N.input($L)", call, captured).endControlFlow();
     }
     b.beginControlFlow("try");
+    if (m.replay() != null) {
+      b.beginControlFlow("if ($N.replaying())", call);
+      if (m.returns() == TracedMethod.ReturnShape.VOID) {
+        b.addStatement("$N.replayed()", call).addStatement("return");
+      } else {
+        b.addStatement("return $N.replayed()", call);
+      }
+      b.endControlFlow();
+    }
     switch (m.returns()) {
       case VOID -> b.addStatement("$L", target).addStatement("$N.returned()", call);
       case FUTURE -> {

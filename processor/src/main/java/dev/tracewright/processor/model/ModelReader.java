@@ -13,10 +13,13 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.PrimitiveType;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
@@ -121,7 +124,103 @@ public final class ModelReader {
     TracedMethod.ReturnShape shape = shape(resolved.getReturnType());
     KnownResponse response = span != null && span.kind() == SpanKind.LLM ? knownResponse(resolved.getReturnType(), shape) : null;
     return new TracedMethod(
-        m, resolved, span, spanName, List.copyOf(captured), m.getAnnotation(NoCapture.class) == null, shape, response);
+        m, resolved, span, spanName, List.copyOf(captured), m.getAnnotation(NoCapture.class) == null, shape, response,
+        span == null ? null : replay(resolved, shape));
+  }
+
+  /**
+   * The replay description: the type to read a recorded value into, or null when a replay cannot
+   * answer (a future type other than {@code CompletableFuture}/{@code CompletionStage}, which a
+   * replay could not build).
+   */
+  private TracedMethod.Replay replay(ExecutableType method, TracedMethod.ReturnShape shape) {
+    TypeMirror valueType;
+    switch (shape) {
+      case VOID -> valueType = null;
+      case VALUE -> valueType = nameable(method.getReturnType());
+      default -> {
+        DeclaredType future = (DeclaredType) method.getReturnType();
+        String name = ((TypeElement) future.asElement()).getQualifiedName().toString();
+        if (!name.equals("java.util.concurrent.CompletableFuture") && !name.equals("java.util.concurrent.CompletionStage")) {
+          return null;
+        }
+        valueType = future.getTypeArguments().isEmpty() ? objectType() : valueOf(future.getTypeArguments().get(0));
+      }
+    }
+    TypeMirror runtimeException = elements.getTypeElement(RuntimeException.class.getCanonicalName()).asType();
+    TypeMirror error = elements.getTypeElement(Error.class.getCanonicalName()).asType();
+    List<TypeMirror> checked = new ArrayList<>();
+    for (TypeMirror thrown : method.getThrownTypes()) {
+      TypeMirror erased = types.erasure(thrown);
+      if (!types.isSubtype(erased, runtimeException) && !types.isSubtype(erased, error)) {
+        checked.add(erased);
+      }
+    }
+    return new TracedMethod.Replay(valueType, List.copyOf(checked));
+  }
+
+  /** A future's type argument as a value type: {@code ? extends X} is X, {@code ?} is Object. */
+  private TypeMirror valueOf(TypeMirror argument) {
+    if (argument instanceof WildcardType w) {
+      return w.getExtendsBound() == null ? objectType() : nameable(w.getExtendsBound());
+    }
+    return nameable(argument);
+  }
+
+  private TypeMirror objectType() {
+    return elements.getTypeElement(Object.class.getCanonicalName()).asType();
+  }
+
+  /**
+   * The type as a static field can write it in a type argument: boxed, every type variable replaced
+   * by its erasure (a static field cannot name the class's or method's type variables), raw types
+   * given wildcards.
+   */
+  private TypeMirror nameable(TypeMirror type) {
+    return switch (type.getKind()) {
+      case BOOLEAN, BYTE, SHORT, INT, LONG, CHAR, FLOAT, DOUBLE -> types.boxedClass((PrimitiveType) type).asType();
+      case TYPEVAR, INTERSECTION -> nameable(types.erasure(type)); // the erasure of <T extends Comparable<T>> is raw: Comparable<?>
+      case ARRAY -> types.getArrayType(component(((ArrayType) type).getComponentType()));
+      case DECLARED -> declared((DeclaredType) type);
+      default -> types.erasure(type);
+    };
+  }
+
+  /** An array's component: primitives stay primitive ({@code int[]}). */
+  private TypeMirror component(TypeMirror type) {
+    return type.getKind().isPrimitive() ? type : nameable(type);
+  }
+
+  private TypeMirror declared(DeclaredType type) {
+    TypeElement element = (TypeElement) type.asElement();
+    List<? extends TypeMirror> args = type.getTypeArguments();
+    int expected = element.getTypeParameters().size();
+    TypeMirror enclosing = type.getEnclosingType();
+    boolean genericOuter = enclosing instanceof DeclaredType outer && !outer.getTypeArguments().isEmpty();
+    if (genericOuter) {
+      return types.erasure(type); // Outer<T>.Inner: erased, as such members are rare in return types
+    }
+    if (expected == 0) {
+      return type;
+    }
+    TypeMirror[] mapped = new TypeMirror[expected];
+    for (int i = 0; i < expected; i++) {
+      mapped[i] = args.isEmpty() ? types.getWildcardType(null, null) : argument(args.get(i)); // raw: List<?>
+    }
+    return types.getDeclaredType(element, mapped);
+  }
+
+  private TypeMirror argument(TypeMirror arg) {
+    if (arg instanceof WildcardType w) {
+      if (w.getExtendsBound() != null) {
+        return types.getWildcardType(nameable(w.getExtendsBound()), null);
+      }
+      if (w.getSuperBound() != null) {
+        return types.getWildcardType(null, nameable(w.getSuperBound()));
+      }
+      return w;
+    }
+    return nameable(arg);
   }
 
   /** A known response returned as is, or as the value of a future ({@code CompletableFuture<ChatResponse>}). */

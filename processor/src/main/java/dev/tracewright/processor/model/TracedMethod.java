@@ -3,6 +3,7 @@ package dev.tracewright.processor.model;
 import java.util.List;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.type.ExecutableType;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * One method the wrapper overrides.
@@ -15,6 +16,7 @@ import javax.lang.model.type.ExecutableType;
  * @param captureResult false for a {@code @NoCapture} method
  * @param response for an {@code LLM} span, the known framework response it returns (whose usage
  *     generated code reads), else null
+ * @param replay how a replay reads the recorded value back, or null when it cannot answer the call
  */
 public record TracedMethod(
     ExecutableElement element,
@@ -24,7 +26,17 @@ public record TracedMethod(
     List<Boolean> capturedParameters,
     boolean captureResult,
     ReturnShape returns,
-    KnownResponse response) {
+    KnownResponse response,
+    Replay replay) {
+
+  /**
+   * What a replay needs, in types a static field can name.
+   *
+   * @param valueType the return type (a future's value type), boxed, type variables replaced by
+   *     their erasure; null for {@code void}
+   * @param checkedExceptions the declared checked exceptions, erased
+   */
+  public record Replay(TypeMirror valueType, List<TypeMirror> checkedExceptions) {}
 
   /** How the wrapper hands the result back. */
   public enum ReturnShape {

@@ -379,6 +379,16 @@ public final class H2Store implements TraceStore {
     }
   }
 
+  /**
+   * A new connection of the caller's own, to read with (replay reads a recorded trace through it);
+   * the caller closes it. The writer's connection stays the writer's.
+   */
+  public Connection openReadConnection() throws SQLException {
+    Connection c = DriverManager.getConnection(url, user, password);
+    c.setReadOnly(true);
+    return c;
+  }
+
   /** The open connection, connecting (and creating or migrating the schema) if needed. */
   public Connection connection() throws SQLException {
     if (connection != null) {

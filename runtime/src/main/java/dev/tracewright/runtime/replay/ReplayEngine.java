@@ -1,0 +1,181 @@
+package dev.tracewright.runtime.replay;
+
+import dev.tracewright.annotations.SpanKind;
+import dev.tracewright.runtime.ReplayHook;
+import dev.tracewright.runtime.TracedCall;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Answers the calls of a replayed trace from its recording: claims recordings in call order at each
+ * span's start, and at the call decides between the recorded answer, an override, a mismatch, or
+ * running live. Synchronized: a replayed run may fan out to several threads.
+ */
+final class ReplayEngine implements ReplayHook {
+  private final RecordedTrace trace;
+  private final Recordings recordings;
+  private final Set<SpanKind> kinds;
+  private final Matching matching;
+  private final MismatchPolicy policy;
+  private final List<Replay.Override> overrides;
+  private final RecordedValues values = new RecordedValues();
+
+  private final Map<Recordings.Key, Integer> calls = new HashMap<>();
+  private final Map<String, Integer> callsPerSite = new HashMap<>();
+  private final Set<String> used = new HashSet<>();
+  private final List<String> mismatches = new ArrayList<>();
+  private boolean closed;
+
+  /** A claimed call: its group, and its number in that group and in the run (from 1). */
+  private record Ticket(Recordings.Key key, int n, int nthOfSite) {}
+
+  ReplayEngine(RecordedTrace trace, Recordings recordings, Set<SpanKind> kinds, Matching matching, MismatchPolicy policy, List<Replay.Override> overrides) {
+    this.trace = trace;
+    this.recordings = recordings;
+    this.kinds = kinds;
+    this.matching = matching;
+    this.policy = policy;
+    this.overrides = overrides;
+  }
+
+  @Override
+  public String sourceTraceId() {
+    return trace.traceId();
+  }
+
+  @Override
+  public synchronized Object claim(TracedCall.Site site, String parentPath) {
+    if (closed || !kinds.contains(site.kind())) {
+      return null;
+    }
+    Recordings.Key key = new Recordings.Key(parentPath, CallSite.of(site));
+    int n = calls.merge(key, 1, Integer::sum);
+    int nthOfSite = callsPerSite.merge(key.callSite(), 1, Integer::sum);
+    if (!site.answerable()) {
+      RecordedSpan recording = recordings.get(key, n);
+      if (recording != null) {
+        used.add(recording.spanId()); // a hand-made span runs live in its recording's place
+      }
+      return null;
+    }
+    return new Ticket(key, n, nthOfSite);
+  }
+
+  @Override
+  public Answer answer(Object ticket, TracedCall.Site site, String redactedInput) {
+    Ticket t = (Ticket) ticket;
+    for (Replay.Override o : overrides) {
+      if (o.n() == t.nthOfSite() && CallSite.named(o.callSite(), site)) {
+        return RecordedAnswer.value(o.value(), take(t, redactedInput));
+      }
+    }
+    RecordedSpan r = take(t, redactedInput);
+    if (r == null) {
+      int recorded = recordings.count(t.key());
+      return mismatch(
+          site, t, recorded == 0 ? "the recording has no such call there" : "the recording's " + recorded + " such call(s) there are all answered already");
+    }
+    if (matching == Matching.STRICT && r.input().json() != null) {
+      String difference =
+          redactedInput == null
+              ? "this run did not capture the arguments (its capture policy is METADATA_ONLY), so they cannot be compared"
+              : values.difference(r.input().json(), redactedInput);
+      if (difference != null) {
+        return mismatch(site, t, "its arguments differ from recorded span " + r.spanId() + ": " + difference);
+      }
+    }
+    if (r.isError()) {
+      return RecordedAnswer.error(RecordedErrors.rebuild(r.errorType(), r.errorMessage(), site), r);
+    }
+    if (site.isVoid()) {
+      return RecordedAnswer.value(null, r);
+    }
+    if (!r.output().isFull()) {
+      return mismatch(site, t, "recorded span " + r.spanId() + " has no output to return (" + r.output().state() + "; a @NoCapture result?)");
+    }
+    try {
+      return RecordedAnswer.value(values.read(r.output().json(), site.returnType()), r);
+    } catch (Exception e) {
+      return mismatch(
+          site,
+          t,
+          "the output of recorded span " + r.spanId() + " cannot be read as " + site.returnType().getTypeName() + ": "
+              + RecordedValues.shown(String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+    }
+  }
+
+  /**
+   * The recording that answers a call: of its group's recordings not yet taken, the first whose
+   * arguments equal the call's (so calls fanned out in parallel find theirs whatever order they
+   * start in), else the n-th, else the first left; null when none is left.
+   */
+  private synchronized RecordedSpan take(Ticket t, String redactedInput) {
+    List<RecordedSpan> left = new ArrayList<>();
+    for (int i = 1; i <= recordings.count(t.key()); i++) {
+      RecordedSpan r = recordings.get(t.key(), i);
+      if (!used.contains(r.spanId())) {
+        left.add(r);
+      }
+    }
+    RecordedSpan chosen = null;
+    if (redactedInput != null) {
+      chosen = left.stream().filter(r -> r.input().json() != null && values.difference(r.input().json(), redactedInput) == null).findFirst().orElse(null);
+    }
+    if (chosen == null) {
+      RecordedSpan nth = recordings.get(t.key(), t.n());
+      chosen = nth != null && left.contains(nth) ? nth : left.isEmpty() ? null : left.get(0);
+    }
+    if (chosen != null) {
+      used.add(chosen.spanId());
+    }
+    return chosen;
+  }
+
+  /** FAIL: the call throws (and close() reports it); LIVE: null, so the call runs for real. */
+  private Answer mismatch(TracedCall.Site site, Ticket t, String what) {
+    if (policy == MismatchPolicy.LIVE) {
+      return null;
+    }
+    String message =
+        "Replay of trace " + trace.traceId() + ": call " + t.n() + " of " + CallSite.describe(site) + " under "
+            + (t.key().parentPath() == null ? "(root)" : t.key().parentPath()) + ": " + what;
+    synchronized (this) {
+      mismatches.add(message);
+    }
+    return RecordedAnswer.mismatch(new ReplayMismatchException(message));
+  }
+
+  /** Stops answering; returns what went wrong (mismatches, then unused recordings if asked). */
+  synchronized List<String> close(boolean reportUnused) {
+    closed = true;
+    List<String> problems = new ArrayList<>(mismatches);
+    if (reportUnused && policy == MismatchPolicy.FAIL) {
+      for (RecordedSpan s : recordings.answerable()) {
+        if (!used.contains(s.spanId())) {
+          problems.add(
+              "recorded span " + s.spanId() + " (" + s.kind() + " " + s.name() + ", " + CallSite.of(s) + ", under "
+                  + parentPathOf(s) + ") was never called");
+        }
+      }
+    }
+    return problems;
+  }
+
+  private String parentPathOf(RecordedSpan s) {
+    String path = recordings.path(s);
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? "(root)" : path.substring(0, slash);
+  }
+
+  synchronized List<String> mismatches() {
+    return List.copyOf(mismatches);
+  }
+
+  synchronized List<RecordedSpan> unused() {
+    return recordings.answerable().stream().filter(s -> !used.contains(s.spanId())).toList();
+  }
+}

@@ -1,0 +1,39 @@
+package dev.tracewright.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracewright.junit.ReplayTrace;
+import dev.tracewright.runtime.Tracewright;
+import dev.tracewright.runtime.replay.Matching;
+import dev.tracewright.runtime.replay.RecordedTrace;
+import dev.tracewright.runtime.replay.Replay;
+import dev.tracewright.runtime.store.InMemoryStore;
+import dev.tracewright.runtime.store.SpanRecord;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An agent test as users write it: offline, deterministic and free, against the committed recording
+ * {@code src/test/resources/traces/leap-year.jsonl} (made by {@link TraceFixtures#main}). STRICT and
+ * failing on unused recordings, so the fixture must still match what the current code records.
+ */
+@ReplayTrace(value = "traces/leap-year.jsonl", matching = Matching.STRICT)
+class ReplayTraceExtensionTest {
+
+  @Test
+  void theAgentAnswersFromTheRecordingWithoutRunningAToolOrTheModel(InMemoryStore store) throws Exception {
+    try (CountedAgent counted = new CountedAgent()) {
+      ResearchAgent.Answer answer = counted.agent.research(TraceFixtures.LEAP_YEAR);
+
+      assertTrue(answer.text().startsWith("Based on what I found: 366 * 24 * 3600 = 3.16224E7"), answer.text());
+      assertEquals(java.util.List.of("https://en.wikipedia.org/wiki/Leap_year", "https://example.org/time", "docs/calendar.md", "docs/agents.md"),
+          answer.sources());
+      assertEquals(0, counted.bodies());
+    }
+    Tracewright.flush();
+    SpanRecord root = store.span("research");
+    Path fixture = Path.of(getClass().getResource("/traces/leap-year.jsonl").toURI());
+    assertEquals(RecordedTrace.fromFile(fixture).traceId(), root.attributes().get(Replay.REPLAY_OF));
+  }
+}

@@ -1,0 +1,105 @@
+package dev.tracewright.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracewright.annotations.CapturePolicy;
+import dev.tracewright.runtime.TraceConfig;
+import dev.tracewright.runtime.Tracewright;
+import dev.tracewright.runtime.replay.Matching;
+import dev.tracewright.runtime.replay.MismatchPolicy;
+import dev.tracewright.runtime.replay.RecordedTrace;
+import dev.tracewright.runtime.replay.Replay;
+import dev.tracewright.runtime.replay.ReplayMismatchException;
+import dev.tracewright.runtime.store.InMemoryStore;
+import dev.tracewright.runtime.store.SpanRecord;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replay the way a user does it: the sample research agent runs once for real (FULL_LOCAL), the
+ * trace is exported with {@code tracewright export --format jsonl --content}, and a new agent runs
+ * against the file with no tool, retrieval or model body running.
+ */
+class ResearchAgentReplayTest {
+  @TempDir Path dir;
+  private final InMemoryStore replayed = new InMemoryStore();
+
+  @AfterEach
+  void stop() {
+    Tracewright.shutdown();
+  }
+
+  private Path recorded(String question) throws Exception {
+    Path file = dir.resolve("run.jsonl");
+    TraceFixtures.record(dir, question, file);
+    Tracewright.init(TraceConfig.builder().store(replayed).capturePolicy(CapturePolicy.FULL_LOCAL).build());
+    return file;
+  }
+
+  @Test
+  void theReplayedRunGivesTheSameAnswerWithoutRunningAnyToolOrModel() throws Exception {
+    Path file = dir.resolve("run.jsonl");
+    Object original = TraceFixtures.record(dir, TraceFixtures.LEAP_YEAR, file);
+    Tracewright.init(TraceConfig.builder().store(replayed).capturePolicy(CapturePolicy.FULL_LOCAL).build());
+    ResearchAgent.Answer answer = assertInstanceOf(ResearchAgent.Answer.class, original);
+    assertTrue(answer.text().contains("3.16224E7"), answer.text());
+
+    try (CountedAgent counted = new CountedAgent(); Replay replay = Replay.fromFile(file).matching(Matching.STRICT).open()) {
+      assertEquals(answer, counted.agent.research(TraceFixtures.LEAP_YEAR));
+      assertEquals(0, counted.bodies(), "no tool, retrieval or model body ran");
+    }
+    Tracewright.flush();
+    SpanRecord root = replayed.span("research");
+    assertEquals(RecordedTrace.fromFile(file).traceId(), root.attributes().get(Replay.REPLAY_OF));
+    assertEquals(SpanRecord.ERROR, replayed.spans().stream().filter(s -> s.name().equals("quote_service")).findFirst().orElseThrow().status(),
+        "the flaky tool's recorded failure was replayed (and retried)");
+  }
+
+  @Test
+  void aChangedToolArgumentFailsUnderStrictWithAReadableMessage() throws Exception {
+    Path file = recorded(TraceFixtures.LEAP_YEAR);
+    ChatReply otherPlan = new ChatReply("tides\nmoon", OfflineModel.NAME, 10, 2);
+    try (CountedAgent counted = new CountedAgent()) {
+      Replay replay = Replay.fromFile(file).matching(Matching.STRICT).override("chat", 1, otherPlan).open();
+      Exception e = assertThrows(Exception.class, () -> counted.agent.research(TraceFixtures.LEAP_YEAR));
+      ReplayMismatchException mismatch = assertInstanceOf(ReplayMismatchException.class, e.getCause() == null ? e : e.getCause());
+      String message = mismatch.getMessage();
+      assertTrue(message.contains("TOOL web_search (dev.tracewright.sample.SearchIndex#search) under research"), message);
+      assertTrue(message.contains("its arguments differ from recorded span"), message);
+      assertTrue(message.matches("(?s).*query: recorded \"[^\"]+\", now \"(tides|moon)\".*"), message);
+      assertThrows(ReplayMismatchException.class, replay::close);
+      assertEquals(0, counted.bodies());
+    }
+  }
+
+  @Test
+  void liveRunsTheCallsThatDoNotMatch() throws Exception {
+    Path file = recorded(TraceFixtures.LEAP_YEAR);
+    ChatReply otherPlan = new ChatReply("tides\nmoon", OfflineModel.NAME, 10, 2);
+    try (CountedAgent counted = new CountedAgent();
+        Replay replay = Replay.fromFile(file).matching(Matching.STRICT).onMismatch(MismatchPolicy.LIVE).override("chat", 1, otherPlan).open()) {
+      ResearchAgent.Answer answer = counted.agent.research(TraceFixtures.LEAP_YEAR);
+      assertEquals(2, counted.searches.get(), "both changed searches ran for real");
+      assertTrue(counted.modelCalls.get() >= 1, "the answer's prompt changed, so the model ran live too");
+      assertTrue(answer.sources().stream().anyMatch(s -> !s.isEmpty()));
+    }
+  }
+
+  @Test
+  void anErrorRunReplaysItsError() throws Exception {
+    Path file = dir.resolve("error.jsonl");
+    Object original = TraceFixtures.record(dir, "What is 42 / 0?", file);
+    ArithmeticException failure = assertInstanceOf(ArithmeticException.class, original);
+    Tracewright.init(TraceConfig.builder().store(replayed).capturePolicy(CapturePolicy.FULL_LOCAL).build());
+    try (CountedAgent counted = new CountedAgent(); Replay replay = Replay.fromFile(file).open()) {
+      ArithmeticException again = assertThrows(ArithmeticException.class, () -> counted.agent.research("What is 42 / 0?"));
+      assertEquals(failure.getMessage(), again.getMessage());
+      assertEquals(0, counted.bodies());
+    }
+  }
+}
