@@ -111,7 +111,7 @@ public final class ReplayTraceExtension implements BeforeEachCallback, AfterEach
     if (!Files.isRegularFile(file)) {
       throw new ExtensionConfigurationException(
           "@ReplayTrace(\"" + name + "\"): no such class-path resource, nor file " + file.toAbsolutePath()
-              + " (record the agent once, then: tracewright export --format jsonl --content --output " + name + " <trace>)");
+              + " (record the agent once, then: tracewright export --format jsonl --content --trace <id> -o src/test/resources/" + resource + ")");
     }
     return file;
   }

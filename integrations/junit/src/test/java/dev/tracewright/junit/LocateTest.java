@@ -31,6 +31,6 @@ class LocateTest {
     ExtensionConfigurationException e =
         assertThrows(ExtensionConfigurationException.class, () -> ReplayTraceExtension.locate("traces/none.jsonl", LocateTest.class));
     assertTrue(e.getMessage().contains("no such class-path resource, nor file"), e.getMessage());
-    assertTrue(e.getMessage().contains("tracewright export --format jsonl --content --output traces/none.jsonl"), e.getMessage());
+    assertTrue(e.getMessage().contains("tracewright export --format jsonl --content --trace <id> -o src/test/resources/traces/none.jsonl"), e.getMessage());
   }
 }
