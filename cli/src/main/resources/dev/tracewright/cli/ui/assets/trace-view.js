@@ -222,6 +222,13 @@
     document.removeEventListener('keydown', this.onEscape);
   };
 
+  /** The recorded trace this run replays: its root span's tracewright.replay_of attribute, if any. */
+  function replayOf(data) {
+    var root = data.spans.filter(function (s) { return !s.parentSpanId; })[0];
+    var value = root && root.attributes ? root.attributes['tracewright.replay_of'] : null;
+    return typeof value === 'string' && value ? value : null;
+  }
+
   TraceView.prototype.header = function () {
     var t = this.data.trace;
     var critical = this.model.order.filter(function (n) { return n.critical; });
@@ -237,6 +244,14 @@
     item('Tokens', TW.tokens(t.inputTokens) + ' in / ' + TW.tokens(t.outputTokens) + ' out');
     item('Cost', TW.cost(t.costUsd));
     item('Critical path', critical.length + (critical.length === 1 ? ' span' : ' spans') + ' (bold, outlined bars)');
+    var original = replayOf(this.data);
+    if (original) {
+      // A replayed run links to the comparison with the run it replays (not in the report: no server there).
+      item('Replay of', this.data.report || !/^[0-9a-f]{32}$/.test(original)
+          ? original
+          : el('a', {className: 'replay-of', href: '/compare?a=' + original + '&b=' + t.traceId, title: 'Compare this replay with the recorded run'},
+              original.substring(0, 16) + ' (compare)'));
+    }
     head.appendChild(totals);
     if (this.data.truncated) {
       head.appendChild(el('p', {className: 'notice warn'}, 'This trace is larger than the view holds: the first ' +

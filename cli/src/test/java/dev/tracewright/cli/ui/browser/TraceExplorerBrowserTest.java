@@ -16,6 +16,7 @@ import dev.tracewright.cli.ui.UiServer;
 import dev.tracewright.runtime.ActiveSpan;
 import dev.tracewright.runtime.TraceConfig;
 import dev.tracewright.runtime.TracedCall;
+import dev.tracewright.runtime.replay.Replay;
 import dev.tracewright.runtime.Tracewright;
 import dev.tracewright.runtime.store.H2Store;
 import java.io.ByteArrayOutputStream;
@@ -64,6 +65,7 @@ class TraceExplorerBrowserTest {
   static String planA;
   static String runningId;
   static String planB;
+  static String replayedId;
 
   @BeforeAll
   static void recordServeAndOpenABrowser() {
@@ -97,6 +99,9 @@ class TraceExplorerBrowserTest {
 
     planA = plan("42", false);
     planB = plan("43", true);
+    try (Replay replay = Replay.ofTrace(planA).open()) { // a real replay: its root says which run it replays
+      replayedId = plan("42", false);
+    }
 
     try (ActiveSpan big = Tracewright.span("big run", SpanKind.AGENT).start()) {
       bigId = Tracewright.current().traceId();
@@ -187,7 +192,7 @@ class TraceExplorerBrowserTest {
     browser.open(url("/"));
     WebElement link = browser.awaitText(By.cssSelector("#rows td.name a"), "research");
     List<String> names = browser.driver.findElements(By.cssSelector("#rows td.name a")).stream().map(WebElement::getText).toList();
-    assertEquals(List.of("still running", "big run", "plan", "plan", "fetch page", "research"), names.subList(0, 6), "newest first");
+    assertEquals(List.of("still running", "big run", "plan", "plan", "plan", "fetch page", "research"), names.subList(0, 7), "newest first");
     WebElement running = browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + runningId + "']"));
     assertTrue(running.getAttribute("class").contains("running"), "marked");
     assertTrue(running.findElement(By.cssSelector(".status")).getText().equals("running"), "in words: " + running.getText());
@@ -195,7 +200,7 @@ class TraceExplorerBrowserTest {
     WebElement older = browser.driver.findElement(By.id("older"));
     assertTrue(older.isDisplayed());
     older.click();
-    browser.until("the next page below", () -> browser.driver.findElements(By.cssSelector("#rows tr")).size() == 6 + EARLIER);
+    browser.until("the next page below", () -> browser.driver.findElements(By.cssSelector("#rows tr")).size() == 7 + EARLIER);
     assertFalse(older.isDisplayed(), "no page after the last");
     WebElement researchRow = browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + researchId + "']"));
     String text = researchRow.getText();
@@ -433,6 +438,17 @@ class TraceExplorerBrowserTest {
   private static WebElement compareRow(String name) {
     return browser.driver.findElements(By.cssSelector("table.compare-rows tbody tr")).stream()
         .filter(r -> r.findElement(By.cssSelector("td.name")).getText().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  @Order(8)
+  void aReplayedRunLinksToItsComparisonWithTheRecordedRun() throws Exception {
+    browser.open(url("/trace/" + replayedId));
+    WebElement link = browser.await(By.cssSelector(".totals a.replay-of")).get(0);
+    assertEquals(planA.substring(0, 16) + " (compare)", link.getText());
+    link.click();
+    browser.awaitText(By.cssSelector("#compare"), "Same spans, statuses and outputs");
+    assertTrue(browser.driver.getCurrentUrl().endsWith("/compare?a=" + planA + "&b=" + replayedId), browser.driver.getCurrentUrl());
   }
 
   @Test
