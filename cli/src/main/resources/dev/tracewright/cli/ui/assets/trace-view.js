@@ -262,7 +262,8 @@
         ['AGENT', 'LLM', 'TOOL', 'RETRIEVAL', 'MEMORY', 'STEP'].map(function (k) {
           return el('span', {className: 'legend-item'}, el('span', {className: 'swatch kind-' + k.toLowerCase()}), ' ' + k.toLowerCase() + ' ');
         }),
-        el('span', {className: 'legend-item'}, el('span', {className: 'swatch error'}), ' error')));
+        el('span', {className: 'legend-item'}, el('span', {className: 'swatch error'}), ' error '),
+        el('span', {className: 'legend-item'}, el('span', {className: 'swatch event'}), ' event (hover for its name)')));
     return head;
   };
 
@@ -456,7 +457,7 @@
     fact('Status', s.status === 'ERROR' ? 'ERROR ✕' : s.status);
     fact('Starts at', '+' + TW.duration(n.start - this.model.t0));
     fact('Duration', s.endTime ? TW.duration(s.durationMs) : 'running');
-    if (n.critical) fact('Critical path', 'yes: this span decides when the trace ends');
+    if (n.critical) fact('Critical path', 'yes: the run waited for this span, so making it faster ends the trace sooner');
     fact('Model', s.model ? s.model + (s.provider ? ' (' + s.provider + ')' : '') : null);
     if (s.inputTokens !== null || s.outputTokens !== null) {
       fact('Tokens', TW.tokens(s.inputTokens || 0) + ' in / ' + TW.tokens(s.outputTokens || 0) + ' out');
