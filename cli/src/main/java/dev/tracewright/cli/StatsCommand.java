@@ -43,7 +43,7 @@ final class StatsCommand implements Callable<Integer> {
   }
 
   private static Table table(String keyColumn, List<StatsReport.Row> rows) {
-    Table table = new Table(keyColumn, "COUNT", "P50", "P95", "TOKENS", "COST", "ERRORS").alignRight(1, 2, 3, 4, 5, 6);
+    Table table = new Table(keyColumn, "COUNT", "P50", "P95", "TOKENS", "COST", "ERROR RATE").alignRight(1, 2, 3, 4, 5, 6);
     for (StatsReport.Row r : rows) {
       table.row(List.of(
           TraceRenderer.oneLine(r.key(), 60),

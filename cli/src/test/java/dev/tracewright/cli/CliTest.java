@@ -162,6 +162,7 @@ class CliTest {
     Result r = run("stats", "--db", db.toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("By model"));
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("MODEL +COUNT +P50 +P95 +TOKENS +COST +ERROR RATE")), "the last column is a rate: " + r.out());
     String model = r.out().lines().filter(l -> l.startsWith("gpt-4o")).findFirst().orElseThrow();
     assertTrue(model.matches("gpt-4o +1 +\\S+ (µs|ms|s) +\\S+ (µs|ms|s) +1,500 +\\$0\\.0060 +0\\.0%"), model);
     String research = r.out().lines().filter(l -> l.startsWith("research")).findFirst().orElseThrow();
