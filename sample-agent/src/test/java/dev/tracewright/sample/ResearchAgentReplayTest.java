@@ -13,6 +13,7 @@ import dev.tracewright.runtime.replay.MismatchPolicy;
 import dev.tracewright.runtime.replay.RecordedTrace;
 import dev.tracewright.runtime.replay.Replay;
 import dev.tracewright.runtime.replay.ReplayMismatchException;
+import dev.tracewright.runtime.replay.UnreplayableTraceException;
 import dev.tracewright.runtime.store.InMemoryStore;
 import dev.tracewright.runtime.store.SpanRecord;
 import java.nio.file.Path;
@@ -100,6 +101,24 @@ class ResearchAgentReplayTest {
       ArithmeticException again = assertThrows(ArithmeticException.class, () -> counted.agent.research("What is 42 / 0?"));
       assertEquals(failure.getMessage(), again.getMessage());
       assertEquals(0, counted.bodies());
+    }
+  }
+
+  @Test
+  void aFileExportedWithoutContentIsRefusedUpFrontNamingItsSpans() throws Exception {
+    Path file = dir.resolve("no-content.jsonl");
+    TraceFixtures.record(dir, TraceFixtures.LEAP_YEAR, file, false);
+    Tracewright.init(TraceConfig.builder().store(replayed).capturePolicy(CapturePolicy.FULL_LOCAL).build());
+    try (CountedAgent counted = new CountedAgent()) {
+      UnreplayableTraceException e = assertThrows(UnreplayableTraceException.class, () -> {
+        try (Replay opened = Replay.fromFile(file).open()) { // closed if it opens, so no replay outlives the test
+          assertEquals(file.toString(), "refused at open()");
+        }
+      });
+      assertTrue(e.getMessage().contains("its output was left out of the export (export with --content)"), e.getMessage());
+      String search = RecordedTrace.fromFile(file).spans().stream().filter(s -> s.name().equals("web_search")).findFirst().orElseThrow().spanId();
+      assertTrue(e.spanIds().contains(search), "names the tool spans: " + e.spanIds());
+      assertEquals(0, counted.bodies(), "refused before the agent ran");
     }
   }
 }

@@ -48,6 +48,11 @@ final class TraceFixtures {
    * shut down.
    */
   static Object record(Path dir, String question, Path jsonl) throws Exception {
+    return record(dir, question, jsonl, true);
+  }
+
+  /** As {@link #record(Path, String, Path)}; {@code content} false exports as without {@code --content}. */
+  static Object record(Path dir, String question, Path jsonl, boolean content) throws Exception {
     Path db = dir.resolve("traces");
     Tracewright.init(TraceConfig.builder().store(H2Store.file(db)).capturePolicy(CapturePolicy.FULL_LOCAL).build());
     Object outcome;
@@ -69,7 +74,9 @@ final class TraceFixtures {
     }
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit = TracewrightCli.run(
-        new String[] {"export", "--db", db.toString(), "--format", "jsonl", "--content", "--trace", traceId, "-o", jsonl.toString()},
+        content
+            ? new String[] {"export", "--db", db.toString(), "--format", "jsonl", "--content", "--trace", traceId, "-o", jsonl.toString()}
+            : new String[] {"export", "--db", db.toString(), "--format", "jsonl", "--trace", traceId, "-o", jsonl.toString()},
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     if (exit != 0) {

@@ -171,7 +171,9 @@ public final class Replay implements AutoCloseable {
       return switch (s.output().state()) {
         case PREVIEW -> "only a preview of its output was kept";
         case TRUNCATED -> "its output was cut at the capture limit";
-        case FULL, ABSENT -> null; // ABSENT under a full policy: a void method
+        case FULL -> null;
+        // Nothing captured under a full policy is a void method; a hash without content is an export without --content.
+        case ABSENT -> s.output().hash() == null ? null : "its output was left out of the export (export with --content)";
       };
     }
   }

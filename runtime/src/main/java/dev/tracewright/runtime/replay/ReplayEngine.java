@@ -95,7 +95,7 @@ final class ReplayEngine implements ReplayHook {
       return RecordedAnswer.value(null, r);
     }
     if (!r.output().isFull()) {
-      return mismatch(site, t, "recorded span " + r.spanId() + " has no output to return (" + r.output().state() + "; a @NoCapture result?)");
+      return mismatch(site, t, "recorded span " + r.spanId() + " has no output to return (" + r.output().state() + "): " + whyNoOutput(r));
     }
     try {
       return RecordedAnswer.value(values.read(r.output().json(), site.returnType()), r);
@@ -133,6 +133,15 @@ final class ReplayEngine implements ReplayHook {
       used.add(chosen.spanId());
     }
     return chosen;
+  }
+
+  private static String whyNoOutput(RecordedSpan r) {
+    if (r.output().state() == RecordedContent.State.ABSENT && r.output().hash() != null) {
+      return "the file was exported without --content";
+    }
+    return r.output().state() == RecordedContent.State.ABSENT
+        ? "nothing was captured: a @NoCapture result, or a method that returned void when it was recorded"
+        : "only " + r.output().state().name().toLowerCase(java.util.Locale.ROOT) + " content was kept";
   }
 
   /** FAIL: the call throws (and close() reports it); LIVE: null, so the call runs for real. */
