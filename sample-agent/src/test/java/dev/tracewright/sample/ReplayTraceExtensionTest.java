@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracewright.junit.ReplayTrace;
+import dev.tracewright.junit.ReplayedRun;
 import dev.tracewright.runtime.Tracewright;
-import dev.tracewright.runtime.replay.Matching;
 import dev.tracewright.runtime.replay.RecordedTrace;
 import dev.tracewright.runtime.replay.Replay;
 import dev.tracewright.runtime.store.InMemoryStore;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * {@code src/test/resources/traces/leap-year.jsonl} (made by {@link TraceFixtures#main}). STRICT and
  * failing on unused recordings, so the fixture must still match what the current code records.
  */
-@ReplayTrace(value = "traces/leap-year.jsonl", matching = Matching.STRICT)
+@ReplayTrace("traces/leap-year.jsonl") // STRICT by default
 class ReplayTraceExtensionTest {
 
   @Test
@@ -35,5 +35,16 @@ class ReplayTraceExtensionTest {
     SpanRecord root = store.span("research");
     Path fixture = Path.of(getClass().getResource("/traces/leap-year.jsonl").toURI());
     assertEquals(RecordedTrace.fromFile(fixture).traceId(), root.attributes().get(Replay.REPLAY_OF));
+  }
+
+  @Test
+  void theReplayedRunIsCompleteWhenTheTestAsksAndEqualsTheRecording(ReplayedRun run) throws Exception {
+    try (CountedAgent counted = new CountedAgent()) {
+      counted.agent.research(TraceFixtures.LEAP_YEAR);
+    }
+    // No flush here: ReplayedRun waits for the background writer, so this is never a partial run.
+    assertEquals(run.recording().spans().size(), run.trace().spans().size());
+    assertTrue(run.diff().equal(), () -> run.diff().rows().stream()
+        .filter(r -> r.change() != dev.tracewright.runtime.replay.TraceDiff.Change.SAME).map(r -> r.path() + " " + r.change()).toList().toString());
   }
 }

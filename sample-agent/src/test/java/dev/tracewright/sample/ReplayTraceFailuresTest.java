@@ -43,6 +43,16 @@ class ReplayTraceFailuresTest {
     }
   }
 
+  @ReplayTrace("traces/leap-year.jsonl")
+  static class AsksAnotherQuestionWithTheDefaults {
+    @Test
+    void agentRuns() throws Exception {
+      try (CountedAgent counted = new CountedAgent()) {
+        counted.agent.research("How many seconds are in a common year: 365 * 24 * 3600?");
+      }
+    }
+  }
+
   private static TestExecutionSummary run(Class<?> testClass) {
     SummaryGeneratingListener listener = new SummaryGeneratingListener();
     LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(DiscoverySelectors.selectClass(testClass)).build(), listener);
@@ -73,5 +83,14 @@ class ReplayTraceFailuresTest {
     assertInstanceOf(ReplayMismatchException.class, failure);
     assertTrue(failure.getMessage().contains("call 1 of LLM chat (dev.tracewright.sample.ChatModel#chat) under research/plan"), failure.getMessage());
     assertTrue(failure.getMessage().contains("common year"), failure.getMessage());
+  }
+
+  @Test
+  void byDefaultAChangedArgumentFailsTheTest() {
+    TestExecutionSummary summary = run(AsksAnotherQuestionWithTheDefaults.class);
+    assertEquals(1, summary.getTestsFailedCount(), "STRICT is @ReplayTrace's default: other arguments are a mismatch");
+    Throwable failure = summary.getFailures().get(0).getException();
+    assertInstanceOf(ReplayMismatchException.class, failure);
+    assertTrue(failure.getMessage().contains("its arguments differ"), failure.getMessage());
   }
 }

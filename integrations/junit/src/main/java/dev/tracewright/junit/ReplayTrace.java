@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Runs the test against a recorded trace: Tracewright records into a fresh in-memory store for the
  * test, and a {@code Replay} of the file is open around the test method, so traced tools, model
  * calls and retrievals return what they returned when the trace was recorded. The test fails on a
- * mismatch and, unless {@link #failOnUnused()} is false, on recordings it never called.
+ * mismatch and, unless {@link #failOnUnused()} is false, on recordings it never called. A test
+ * method may take a {@link ReplayedRun} parameter to assert on what it ran.
  *
  * <p>On a method or a class (a method's own annotation wins).
  */
@@ -35,7 +36,11 @@ public @interface ReplayTrace {
   /** The trace in the file, by ID or prefix; empty when the file holds one trace. */
   String traceId() default "";
 
-  Matching matching() default Matching.ORDERED;
+  /**
+   * STRICT by default (unlike {@code Replay}'s ORDERED): a test should fail when the agent now calls a
+   * tool or the model with other arguments. Use ORDERED when arguments hold timestamps or random IDs.
+   */
+  Matching matching() default Matching.STRICT;
 
   MismatchPolicy onMismatch() default MismatchPolicy.FAIL;
 

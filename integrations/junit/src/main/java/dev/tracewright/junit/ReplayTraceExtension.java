@@ -37,8 +37,10 @@ public final class ReplayTraceExtension implements BeforeEachCallback, AfterEach
 
   @Override
   public void beforeEach(ExtensionContext context) {
+    ReplayTrace annotation = annotation(context);
+    RecordedTrace recording = load(annotation, context.getRequiredTestClass()); // a bad file fails before anything starts
     InMemoryStore store = new InMemoryStore();
-    context.getStore(NAMESPACE).put(InMemoryStore.class, store);
+    context.getStore(NAMESPACE).put(ReplayedRun.class, new ReplayedRun(store, recording));
     Tracewright.init(TraceConfig.builder().store(store).capturePolicy(CapturePolicy.FULL_LOCAL).build());
   }
 
@@ -46,9 +48,8 @@ public final class ReplayTraceExtension implements BeforeEachCallback, AfterEach
   public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext, ExtensionContext context)
       throws Throwable {
     ReplayTrace annotation = annotation(context);
-    RecordedTrace trace = load(annotation, context.getRequiredTestClass());
     Replay.Builder replay =
-        Replay.of(trace)
+        Replay.of(run(context).recording())
             .matching(annotation.matching())
             .onMismatch(annotation.onMismatch())
             .kinds(annotation.kinds())
@@ -65,13 +66,22 @@ public final class ReplayTraceExtension implements BeforeEachCallback, AfterEach
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == InMemoryStore.class;
+    Class<?> type = parameter.getParameter().getType();
+    return type == ReplayedRun.class || type == InMemoryStore.class;
   }
 
-  /** The test's store, flushed: what the replayed run recorded so far. */
+  /**
+   * A {@link ReplayedRun} (complete whenever the test asks it), or the test's {@link InMemoryStore}
+   * (written in the background: call {@code Tracewright.flush()} before reading it).
+   */
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getStore(NAMESPACE).get(InMemoryStore.class, InMemoryStore.class);
+    ReplayedRun run = run(context);
+    return parameter.getParameter().getType() == ReplayedRun.class ? run : run.storeAsIs();
+  }
+
+  private static ReplayedRun run(ExtensionContext context) {
+    return context.getStore(NAMESPACE).get(ReplayedRun.class, ReplayedRun.class);
   }
 
   private static ReplayTrace annotation(ExtensionContext context) {

@@ -17,7 +17,8 @@ import java.util.Objects;
  *
  * <p>A span's path is the names and order under each parent: the second {@code search} child of
  * the first {@code plan} under the root is {@code research/plan[0]/search[1]}. Children with the
- * same name are matched in order (the n-th {@code search} with the n-th), so a span or subtree
+ * same name are matched first by equal arguments (calls fanned out in parallel start in another
+ * order in each run), then in order (the n-th {@code search} with the n-th), so a span or subtree
  * added anywhere under a parent shows as added without shifting its siblings of other names.
  *
  * <p>Two traces are {@link #equal() equal} when they have the same structure, statuses and
@@ -158,27 +159,50 @@ public final class TraceDiff {
     return out;
   }
 
-  /** Matches two sibling lists by (name, occurrence) and pushes the pairs so they pop in order. */
+  /**
+   * Matches two sibling lists, same name with the same arguments first, then by (name, occurrence),
+   * and pushes the pairs so they pop in order.
+   */
   private static void pushChildren(Deque<Pending> stack, List<RecordedSpan> as, List<RecordedSpan> bs, Pending parent, int depth) {
     if (as.isEmpty() && bs.isEmpty()) {
       return;
-    }
-    Map<String, List<Integer>> bByName = new HashMap<>();
-    for (int j = 0; j < bs.size(); j++) {
-      bByName.computeIfAbsent(bs.get(j).name(), k -> new ArrayList<>()).add(j);
     }
     Map<String, Integer> seenInA = new HashMap<>();
     boolean[] matched = new boolean[bs.size()];
     int[] partner = new int[as.size()];
     int[] occurrenceA = new int[as.size()];
+    // First pass: same name and the same arguments, so calls fanned out in parallel (whose start
+    // order changes from run to run) pair with their own counterpart.
+    Map<String, ArrayDeque<Integer>> bByNameAndInput = new HashMap<>();
+    for (int j = 0; j < bs.size(); j++) {
+      String input = inputHash(bs.get(j));
+      if (input != null) {
+        bByNameAndInput.computeIfAbsent(bs.get(j).name() + '\n' + input, k -> new ArrayDeque<>()).add(j);
+      }
+    }
     for (int i = 0; i < as.size(); i++) {
-      String name = as.get(i).name();
-      int k = seenInA.merge(name, 1, Integer::sum) - 1;
-      occurrenceA[i] = k;
-      List<Integer> candidates = bByName.get(name);
-      partner[i] = candidates != null && k < candidates.size() ? candidates.get(k) : -1;
+      occurrenceA[i] = seenInA.merge(as.get(i).name(), 1, Integer::sum) - 1;
+      String input = inputHash(as.get(i));
+      ArrayDeque<Integer> same = input == null ? null : bByNameAndInput.get(as.get(i).name() + '\n' + input);
+      partner[i] = same == null || same.isEmpty() ? -1 : same.poll();
       if (partner[i] >= 0) {
         matched[partner[i]] = true;
+      }
+    }
+    // Second pass: the rest of each name, in order.
+    Map<String, ArrayDeque<Integer>> bLeftByName = new HashMap<>();
+    for (int j = 0; j < bs.size(); j++) {
+      if (!matched[j]) {
+        bLeftByName.computeIfAbsent(bs.get(j).name(), k -> new ArrayDeque<>()).add(j);
+      }
+    }
+    for (int i = 0; i < as.size(); i++) {
+      if (partner[i] < 0) {
+        ArrayDeque<Integer> left = bLeftByName.get(as.get(i).name());
+        partner[i] = left == null || left.isEmpty() ? -1 : left.poll();
+        if (partner[i] >= 0) {
+          matched[partner[i]] = true;
+        }
       }
     }
     int[] occurrenceB = new int[bs.size()];
@@ -211,6 +235,10 @@ public final class TraceDiff {
     for (int i = ordered.size() - 1; i >= 0; i--) {
       stack.push(ordered.get(i));
     }
+  }
+
+  private static String inputHash(RecordedSpan s) {
+    return s.input() == null ? null : s.input().hash();
   }
 
   /** A root's segment is its name (a second root of that name {@code name[1]}); a child's {@code name[n]}. */

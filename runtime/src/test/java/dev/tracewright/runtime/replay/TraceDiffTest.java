@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 class TraceDiffTest {
   private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
-  /** Builds a trace from an indented outline: "name" or "name=output" or "name!" (failed), two spaces per level. */
+  /** Builds a trace from an indented outline: "name", "name=output", "name(input)=output" or "name!" (failed), two spaces per level. */
   static final class Outline {
     final List<RecordedSpan> spans = new ArrayList<>();
     final List<String> stack = new ArrayList<>();
@@ -42,6 +42,12 @@ class TraceDiffTest {
         output = text.substring(eq + 1);
         text = text.substring(0, eq);
       }
+      String input = null;
+      int paren = text.indexOf('(');
+      if (paren >= 0) {
+        input = text.substring(paren + 1, text.indexOf(')'));
+        text = text.substring(0, paren);
+      }
       String id = String.format("%016x", next);
       while (stack.size() > depth) {
         stack.remove(stack.size() - 1);
@@ -53,10 +59,15 @@ class TraceDiffTest {
       Instant start = T0.plusMillis(next);
       spans.add(new RecordedSpan(id, parent, text, text.startsWith("chat") ? SpanKind.LLM : SpanKind.STEP, failed ? "ERROR" : "OK",
           start, start.plusMillis((long) duration), duration, null, text, null, tokens == 0 ? null : tokens, null,
-          tokens == 0 ? null : tokens / 1000.0, failed ? "java.io.IOException" : null, failed ? "down" : null, Map.of(), null, out,
+          tokens == 0 ? null : tokens / 1000.0, failed ? "java.io.IOException" : null, failed ? "down" : null, Map.of(), content(input), out,
           policy, List.of()));
       next++;
       return this;
+    }
+
+    private static RecordedContent content(String text) {
+      return text == null ? RecordedContent.NONE
+          : new RecordedContent("\"" + text + "\"", RecordedContent.sha256("\"" + text + "\""), RecordedContent.State.FULL);
     }
 
     Outline lines(String... lines) {
@@ -169,6 +180,19 @@ class TraceDiffTest {
     TraceDiff d = TraceDiff.between(trace("r", "  a=1", "  b=2"), trace("r", "  b=2", "  a=1"));
     assertTrue(d.equal());
     assertEquals(List.of("r same", "  r/a[0] same", "  r/b[0] same"), describe(d));
+  }
+
+  @Test
+  void callsFannedOutInParallelPairByTheirArgumentsWhateverOrderTheyStarted() {
+    // A replay of a parallel search: the same three calls, started in another order.
+    TraceDiff d = TraceDiff.between(
+        trace("r", "  search(tides)=moon", "  search(sky)=blue", "  search(sea)=salt"),
+        trace("r", "  search(sky)=blue", "  search(sea)=salt", "  search(tides)=moon"));
+    assertTrue(d.equal(), describe(d).toString());
+    // Same arguments, other answer: still a change.
+    TraceDiff changed = TraceDiff.between(trace("r", "  search(sky)=blue", "  search(sea)=salt"), trace("r", "  search(sea)=salt", "  search(sky)=grey"));
+    assertFalse(changed.equal());
+    assertEquals(1, changed.count(Change.CHANGED), describe(changed).toString());
   }
 
   @Test
