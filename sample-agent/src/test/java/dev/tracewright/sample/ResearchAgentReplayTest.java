@@ -121,4 +121,18 @@ class ResearchAgentReplayTest {
       assertEquals(0, counted.bodies(), "refused before the agent ran");
     }
   }
+
+  @Test
+  void aSecondRunInsideOneReplaySaysThatAReplayAnswersOneRun() throws Exception {
+    Path file = recorded(TraceFixtures.LEAP_YEAR);
+    try (CountedAgent counted = new CountedAgent()) {
+      Replay replay = Replay.fromFile(file).open();
+      counted.agent.research(TraceFixtures.LEAP_YEAR);
+      Exception e = assertThrows(Exception.class, () -> counted.agent.research(TraceFixtures.LEAP_YEAR));
+      ReplayMismatchException mismatch = assertInstanceOf(ReplayMismatchException.class, e.getCause() == null ? e : e.getCause());
+      assertTrue(mismatch.getMessage().contains("this is run 2 inside one replay, which answers the one recorded run: open a new Replay for each run"),
+          mismatch.getMessage());
+      assertThrows(ReplayMismatchException.class, replay::close);
+    }
+  }
 }

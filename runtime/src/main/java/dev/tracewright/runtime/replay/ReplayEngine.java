@@ -29,6 +29,7 @@ final class ReplayEngine implements ReplayHook {
   private final Set<String> used = new HashSet<>();
   private final List<String> mismatches = new ArrayList<>();
   private boolean closed;
+  private int runs; // traces started inside the replay; it answers one
 
   /** A claimed call: its group, and its number in that group and in the run (from 1). */
   private record Ticket(Recordings.Key key, int n, int nthOfSite) {}
@@ -49,6 +50,9 @@ final class ReplayEngine implements ReplayHook {
 
   @Override
   public synchronized Object claim(TracedCall.Site site, String parentPath) {
+    if (parentPath == null) {
+      runs++;
+    }
     if (closed || !kinds.contains(site.kind())) {
       return null;
     }
@@ -76,8 +80,8 @@ final class ReplayEngine implements ReplayHook {
     RecordedSpan r = take(t, redactedInput);
     if (r == null) {
       int recorded = recordings.count(t.key());
-      return mismatch(
-          site, t, recorded == 0 ? "the recording has no such call there" : "the recording's " + recorded + " such call(s) there are all answered already");
+      String what = recorded == 0 ? "the recording has no such call there" : "the recording's " + recorded + " such call(s) there are all answered already";
+      return mismatch(site, t, what + secondRun());
     }
     if (matching == Matching.STRICT && r.input().json() != null) {
       String difference =
@@ -133,6 +137,12 @@ final class ReplayEngine implements ReplayHook {
       used.add(chosen.spanId());
     }
     return chosen;
+  }
+
+  private synchronized String secondRun() {
+    return runs > 1
+        ? " (this is run " + runs + " inside one replay, which answers the one recorded run: open a new Replay for each run)"
+        : "";
   }
 
   private static String whyNoOutput(RecordedSpan r) {
