@@ -229,7 +229,22 @@ public final class TraceDb implements AutoCloseable {
 
   /** A page of traces, newest first, with the filters of {@code query}; running and crashed traces included. */
   public List<TraceRecord> traces(TraceQuery query) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT * FROM traces t WHERE 1 = 1");
+    List<String> spanNames = null;
+    if (query.spanText() != null) {
+      spanNames = spanNamesContaining(query.spanText());
+      if (spanNames != null && spanNames.isEmpty()) {
+        return List.of(); // no span name holds the text: nothing to scan for
+      }
+    }
+    // A rare name (or none at all) is read through its own index; a common one by walking traces
+    // newest first, which stops at the page's last row. Sorting every trace of a common name cost
+    // 2.9 s on 10 M spans; scanning for a name that no trace has would read them all.
+    boolean rareName = query.name() != null && rare("SELECT 1 FROM traces WHERE name = ?", query.name());
+    boolean rareModel = query.model() != null && rare("SELECT 1 FROM spans m WHERE m.model = ?", query.model());
+    boolean rareSpanName = spanNames != null && rare("SELECT 1 FROM spans m WHERE " + nameIn(spanNames), spanNames.toArray());
+    StringBuilder sql = new StringBuilder(query.name() != null && !rareName && !rareModel && !rareSpanName
+        ? "SELECT * FROM traces t USE INDEX (traces_by_time) WHERE 1 = 1"
+        : "SELECT * FROM traces t WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
     if (query.before() != null) {
       sql.append(" AND (t.start_time < ? OR (t.start_time = ? AND t.trace_id < ?))");
@@ -257,10 +272,11 @@ public final class TraceDb implements AutoCloseable {
       case ALL -> { }
     }
     if (query.model() != null) {
-      sql.append(" AND EXISTS (SELECT 1 FROM spans m WHERE m.trace_id = t.trace_id AND m.model = ?)");
-      params.add(query.model());
+      spanFilter(sql, params, "m.model = ?", List.of(query.model()), rareModel);
     }
-    if (query.spanText() != null) {
+    if (spanNames != null) {
+      spanFilter(sql, params, nameIn(spanNames), spanNames, rareSpanName);
+    } else if (query.spanText() != null) {
       sql.append(" AND EXISTS (SELECT 1 FROM spans n WHERE n.trace_id = t.trace_id AND LOWER(n.name) LIKE ? ESCAPE '\\')");
       params.add("%" + likeEscaped(query.spanText().toLowerCase(Locale.ROOT)) + "%");
     }
@@ -272,6 +288,50 @@ public final class TraceDb implements AutoCloseable {
       out.add(t.isIncomplete() ? withTotalsFromSpans(t) : t);
     }
     return out;
+  }
+
+  /** Below this many matching rows a filter is "rare": read through its index, not by walking traces. */
+  static final int RARE = 5_000;
+
+  /** Whether {@code select} (one parameter, on an indexed column) has fewer than {@link #RARE} rows; an index range, at most RARE rows read. */
+  private boolean rare(String select, Object... values) throws SQLException {
+    List<Object> params = new ArrayList<>(List.of(values));
+    params.add(RARE);
+    return select("SELECT COUNT(*) FROM (" + select + " LIMIT ?)", rs -> rs.getLong(1), params).get(0) < RARE;
+  }
+
+  /**
+   * Traces with a span matching {@code condition} (over alias {@code m}): for a rare match, the IDs
+   * of the traces those spans are in (read through the spans' index); for a common one, a check on
+   * each trace walked newest first, which soon fills the page.
+   */
+  private static void spanFilter(StringBuilder sql, List<Object> params, String condition, List<String> values, boolean rare) {
+    if (rare) {
+      sql.append(" AND t.trace_id IN (SELECT m.trace_id FROM spans m WHERE ").append(condition).append(")");
+    } else {
+      sql.append(" AND EXISTS (SELECT 1 FROM spans m WHERE m.trace_id = t.trace_id AND ").append(condition).append(")");
+    }
+    params.addAll(values);
+  }
+
+  private static String nameIn(List<String> names) {
+    return "m.name IN (" + String.join(", ", java.util.Collections.nCopies(names.size(), "?")) + ")";
+  }
+
+  /** Above this many distinct span names, a text filter falls back to LIKE on every span. */
+  static final int MAX_SPAN_NAMES = 10_000;
+
+  /**
+   * The distinct span names that contain {@code text} (case-insensitive), read through the name
+   * index (H2 reads one entry per distinct name); null when there are too many names to list.
+   */
+  private List<String> spanNamesContaining(String text) throws SQLException {
+    List<String> names = select("SELECT DISTINCT name FROM spans LIMIT ?", rs -> rs.getString(1), List.of(MAX_SPAN_NAMES + 1));
+    if (names.size() > MAX_SPAN_NAMES) {
+      return null;
+    }
+    String wanted = text.toLowerCase(Locale.ROOT);
+    return names.stream().filter(n -> n != null && n.toLowerCase(Locale.ROOT).contains(wanted)).toList();
   }
 
   private static String likeEscaped(String text) {

@@ -97,6 +97,57 @@ class ReadModelTest {
     }
   }
 
+  /** Traces matching {@code query}, all pages, newest first, by name. */
+  private static List<String> allPages(TraceDb traces, TraceQuery first) throws Exception {
+    List<String> seen = new ArrayList<>();
+    TraceQuery page = first;
+    List<TraceRecord> found;
+    while (!(found = traces.traces(page)).isEmpty()) {
+      found.forEach(t -> seen.add(t.name() + "#" + t.traceId().substring(28)));
+      page = page.after(found.get(found.size() - 1));
+    }
+    return seen;
+  }
+
+  @Test
+  void rareAndCommonFiltersFindTheSameTracesWhicheverIndexTheyUse() throws Exception {
+    // Over TraceDb.RARE traces of one name, model and span name (read by walking traces newest
+    // first), and a few of another (read through their own index): each filter, paged, must list
+    // exactly the matching traces, newest first, both ways.
+    int common = TraceDb.RARE + 200;
+    Path db = record("selective", () -> {
+      for (int i = 0; i < common; i++) {
+        boolean rare = i % 1000 == 7;
+        try (ActiveSpan root = Tracewright.span(rare ? "audit" : "research", SpanKind.AGENT).start();
+            ActiveSpan call = Tracewright.span(rare ? "Rerank Docs" : "chat", SpanKind.LLM).model(rare ? "claude-x" : "gpt-4o").start()) {
+          call.output(i);
+        }
+        if (i % 1000 == 999) {
+          assertTrue(Tracewright.flush()); // the writer's queue holds 8192 spans
+        }
+      }
+    });
+    try (TraceDb traces = TraceDb.open(db)) {
+      List<String> everything = allPages(traces, TraceQuery.recent(1000));
+      assertEquals(common, everything.size());
+      List<String> rare = everything.stream().filter(n -> n.startsWith("audit#")).toList();
+      List<String> usual = everything.stream().filter(n -> n.startsWith("research#")).toList();
+      assertEquals(6, rare.size());
+      assertEquals(rare, allPages(traces, new TraceQuery(4, null, null, null, null, "audit", null, null, null)), "rare name");
+      assertEquals(usual, allPages(traces, new TraceQuery(700, null, null, null, null, "research", null, null, null)), "common name");
+      assertEquals(rare, allPages(traces, new TraceQuery(4, null, null, null, null, null, null, "claude-x", null)), "rare model");
+      assertEquals(usual, allPages(traces, new TraceQuery(700, null, null, null, null, null, null, "gpt-4o", null)), "common model");
+      assertEquals(rare, allPages(traces, new TraceQuery(4, null, null, null, null, null, null, null, "rerank")), "rare span text, any case");
+      assertEquals(usual, allPages(traces, new TraceQuery(700, null, null, null, null, null, null, null, "CHA")), "common span text");
+      assertEquals(List.of(), traces.traces(new TraceQuery(10, null, null, null, null, null, null, "no-such-model", null)));
+      assertEquals(List.of(), traces.traces(new TraceQuery(10, null, null, null, null, "no-such-name", null, null, null)));
+      assertEquals(List.of(), traces.traces(new TraceQuery(10, null, null, null, null, null, null, null, "zzz")));
+      assertEquals(List.of(), traces.traces(new TraceQuery(10, null, null, null, null, "audit", null, "gpt-4o", null)), "filters combine");
+      assertEquals(rare, allPages(traces, new TraceQuery(4, null, null, null, null, "audit", null, "claude-x", "rerank")), "all three");
+      assertEquals(List.of(), traces.traces(new TraceQuery(10, null, null, null, null, "research", null, "claude-x", null)), "a common name and a rare model");
+    }
+  }
+
   @Test
   void readingNeverChangesTheDatabaseFile() throws Exception {
     Path db = record("readonly", () -> agent("research", true, false));
