@@ -338,9 +338,10 @@ class TraceExplorerBrowserTest {
     try (TraceDb traces = TraceDb.open(db)) {
       expected = StatsReport.compute(traces, null);
     }
-    browser.open(url("/stats"));
+    browser.open(url("/stats?since=all"));
     browser.await(By.cssSelector("#by-span-name tbody tr"));
     browser.await(By.cssSelector("svg.chart rect.chart-bar"));
+    assertEquals("all", browser.driver.findElement(By.name("since")).getAttribute("value"));
     assertTable("by-trace", expected.byTrace());
     assertTable("by-model", expected.byModel());
     assertTable("by-span-name", expected.bySpanName());
@@ -357,6 +358,9 @@ class TraceExplorerBrowserTest {
     assertTable("by-trace", window.byTrace());
     assertTable("by-model", window.byModel());
     assertTable("by-span-name", window.bySpanName());
+    browser.open(url("/stats"));
+    browser.await(By.cssSelector("#by-span-name tbody tr"));
+    assertEquals("24h", browser.driver.findElement(By.name("since")).getAttribute("value"), "the last day unless asked");
     browser.open(url("/stats?since=2999-01-01"));
     browser.awaitText(By.id("stats"), "nothing in this window");
     assertTrue(browser.driver.findElements(By.cssSelector("svg.chart")).isEmpty(), "no empty charts");
