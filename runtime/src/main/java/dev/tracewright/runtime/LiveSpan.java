@@ -159,6 +159,15 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
   /** The root attribute naming the trace a replayed run replays. */
   static final String REPLAY_OF = "tracewright.replay_of";
 
+  /** On a span answered from a recording instead of running its method. */
+  static final String REPLAYED = "tracewright.replayed";
+
+  /** Whether this span's answer came from a recording: it ran nothing and spent nothing. */
+  boolean answeredFromRecording() {
+    Replayed r = replay;
+    return r != null && r.answer != null && r.answer.mismatch() == null;
+  }
+
   private void joinReplay(LiveSpan parent) {
     try {
       String parentPath = parent == null || parent.replay == null ? null : parent.replay.path;
@@ -434,7 +443,8 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
     if (a.model() != null) {
       model(a.model());
     }
-    tokens(a.inputTokens(), a.outputTokens());
+    tokens(a.inputTokens(), a.outputTokens()); // what the recorded call used, so a diff with it compares
+    attribute(REPLAYED, true); // answered from the recording: nothing was spent, so no cost (see Recorder.price)
     if (site.isAsync()) {
       java.util.concurrent.CompletableFuture<Object> future = new java.util.concurrent.CompletableFuture<>();
       if (a.error() != null) {

@@ -239,9 +239,12 @@ final class Recorder {
     }
   }
 
-  /** Cost from the pricing table when tokens and model are known and the call set no cost. */
+  /**
+   * Cost from the pricing table when tokens and model are known and the call set no cost; none for
+   * a call a replay answered (its tokens are the recording's, and no model was paid).
+   */
   void price(LiveSpan span) {
-    if (Double.isNaN(span.costUsd()) && span.inputTokens() >= 0 && span.model != null) {
+    if (Double.isNaN(span.costUsd()) && span.inputTokens() >= 0 && span.model != null && !span.answeredFromRecording()) {
       double cost = config.pricing().cost(span.model, span.inputTokens(), span.outputTokens());
       if (!Double.isNaN(cost)) {
         span.computedCost(cost);

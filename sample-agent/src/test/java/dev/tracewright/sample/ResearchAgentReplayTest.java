@@ -17,6 +17,7 @@ import dev.tracewright.runtime.replay.UnreplayableTraceException;
 import dev.tracewright.runtime.store.InMemoryStore;
 import dev.tracewright.runtime.store.SpanRecord;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +60,20 @@ class ResearchAgentReplayTest {
     assertEquals(RecordedTrace.fromFile(file).traceId(), root.attributes().get(Replay.REPLAY_OF));
     assertEquals(SpanRecord.ERROR, replayed.spans().stream().filter(s -> s.name().equals("quote_service")).findFirst().orElseThrow().status(),
         "the flaky tool's recorded failure was replayed (and retried)");
+
+    // The model calls were answered from the recording: their tokens are the recorded ones, so a
+    // diff compares them, but nothing was paid, so `stats` does not count a replay as spending.
+    RecordedTrace recording = RecordedTrace.fromFile(file);
+    List<SpanRecord> chats = replayed.spans().stream().filter(s -> s.name().equals("chat")).toList();
+    assertEquals(recording.spans().stream().filter(s -> s.name().equals("chat")).count(), chats.size());
+    assertTrue(recording.spans().stream().filter(s -> s.name().equals("chat")).allMatch(s -> s.costUsd() != null && s.costUsd() > 0),
+        "the real run was priced");
+    for (SpanRecord chat : chats) {
+      assertEquals(true, chat.attributes().get("tracewright.replayed"), chat.toString());
+      assertTrue(chat.inputTokens() != null && chat.inputTokens() > 0, chat.toString());
+      assertEquals(null, chat.costUsd(), "a replayed call costs nothing: " + chat);
+    }
+    assertEquals(null, replayed.traces().get(0).costUsd(), "nor does the replayed run");
   }
 
   @Test
