@@ -45,7 +45,7 @@ class ApiTest {
   static final int SPAN_CAP = 30;
   static final String SCRIPT = "<script>alert(1)</script>";
   static final String IMG = "<img src=x onerror=alert(1)>";
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = ApiClient.JSON;
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final TracedCall.Site AGENT = TracedCall.site(ApiTest.class, "research", SpanKind.AGENT, "research").parameters("question");
   static final TracedCall.Site LLM = TracedCall.site(ApiTest.class, "chat", SpanKind.LLM, "chat").model("gpt-4o").provider("openai").parameters("prompt");
@@ -108,15 +108,11 @@ class ApiTest {
   }
 
   static HttpResponse<String> get(String pathAndQuery) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return ApiClient.get(server, pathAndQuery);
   }
 
   static JsonNode json(String pathAndQuery) throws Exception {
-    HttpResponse<String> r = get(pathAndQuery);
-    assertEquals(200, r.statusCode(), pathAndQuery + " -> " + r.body());
-    assertEquals("application/json; charset=utf-8", r.headers().firstValue("Content-Type").orElse(null));
-    return JSON.readTree(r.body());
+    return ApiClient.json(server, pathAndQuery);
   }
 
   static List<String> names(JsonNode page) {

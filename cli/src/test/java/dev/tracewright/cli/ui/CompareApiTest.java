@@ -14,9 +14,6 @@ import dev.tracewright.runtime.TracedCall;
 import dev.tracewright.runtime.Tracewright;
 import dev.tracewright.runtime.replay.RecordedContent;
 import dev.tracewright.runtime.store.H2Store;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CompareApiTest {
   static final int ROW_CAP = 30;
   static final String IMG = "<img src=x onerror=alert(1)>";
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final ObjectMapper JSON = ApiClient.JSON;
   static final TracedCall.Site RESEARCH = TracedCall.site(CompareApiTest.class, "research", SpanKind.AGENT, "research").parameters("question");
   static final TracedCall.Site SEARCH = TracedCall.site(CompareApiTest.class, "search", SpanKind.TOOL, "search").parameters("query");
   static final TracedCall.Site CHAT = TracedCall.site(CompareApiTest.class, "chat", SpanKind.LLM, "chat").model("gpt-4o").provider("openai")
@@ -103,15 +99,11 @@ class CompareApiTest {
   }
 
   static HttpResponse<String> get(String pathAndQuery) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return ApiClient.get(server, pathAndQuery);
   }
 
   static JsonNode json(String pathAndQuery) throws Exception {
-    HttpResponse<String> r = get(pathAndQuery);
-    assertEquals(200, r.statusCode(), pathAndQuery + " -> " + r.body());
-    assertEquals("application/json; charset=utf-8", r.headers().firstValue("Content-Type").orElse(null));
-    return JSON.readTree(r.body());
+    return ApiClient.json(server, pathAndQuery);
   }
 
   static List<String> rows(JsonNode answer) {
