@@ -39,6 +39,22 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = "--since", paramLabel = "WHEN", converter = SinceConverter.class, description = "Only traces started since: 30m, 2h, 7d, 2026-11-23, 2026-11-23T10:00.")
   Instant since;
 
+  @Option(names = "--sort", paramLabel = "ORDER", defaultValue = "newest", converter = SortConverter.class,
+      description = "newest (default), oldest, or the largest first of: duration, cost, tokens, spans (ties newest first; running traces last).")
+  TraceQuery.Sort sort;
+
+  /** Lower-case names on the command line, as in the API. */
+  static final class SortConverter implements picocli.CommandLine.ITypeConverter<TraceQuery.Sort> {
+    @Override
+    public TraceQuery.Sort convert(String value) {
+      try {
+        return TraceQuery.Sort.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException("expected newest, oldest, duration, cost, tokens or spans, not '" + TerminalText.escape(value) + "'");
+      }
+    }
+  }
+
   @Override
   public Integer call() throws SQLException {
     if (limit < 1 || limit > TraceQuery.MAX_LIMIT) {
@@ -51,7 +67,7 @@ final class ListCommand implements Callable<Integer> {
         : errors ? TraceQuery.Status.ANY_ERROR
         : incomplete ? TraceQuery.Status.INCOMPLETE
         : TraceQuery.Status.ALL;
-    TraceQuery query = new TraceQuery(limit, null, null, since, null, name, status, model, null);
+    TraceQuery query = new TraceQuery(limit, null, null, since, null, name, status, model, null, sort);
     PrintWriter out = spec.commandLine().getOut();
     try (TraceDb traces = db.open()) {
       List<TraceRecord> found = traces.traces(query);

@@ -20,7 +20,30 @@ public record TraceQuery(
     String name,
     Status status,
     String model,
-    String spanText) {
+    String spanText,
+    Sort sort) {
+
+  /** The order of the list: newest first (default), or the largest of a measure first (ties newest first). */
+  public enum Sort {
+    NEWEST(null),
+    OLDEST(null),
+    DURATION("duration_ms"),
+    COST("cost_usd"),
+    TOKENS("total_tokens"),
+    SPANS("span_count");
+
+    /** The traces column sorted on, largest first; null for the time orders. */
+    final String column;
+
+    Sort(String column) {
+      this.column = column;
+    }
+  }
+
+  /** Newest first. */
+  public TraceQuery(int limit, Instant before, String beforeId, Instant since, Instant until, String name, Status status, String model, String spanText) {
+    this(limit, before, beforeId, since, until, name, status, model, spanText, Sort.NEWEST);
+  }
 
   /** Which outcomes to keep. */
   public enum Status {
@@ -44,6 +67,7 @@ public record TraceQuery(
       throw new CliException("the limit must be between 1 and " + MAX_LIMIT + ", not " + limit);
     }
     status = Objects.requireNonNullElse(status, Status.ALL);
+    sort = Objects.requireNonNullElse(sort, Sort.NEWEST);
     name = blankToNull(name);
     model = blankToNull(model);
     spanText = blankToNull(spanText);
@@ -54,16 +78,20 @@ public record TraceQuery(
   }
 
   public TraceQuery since(Instant from) {
-    return new TraceQuery(limit, before, beforeId, from, until, name, status, model, spanText);
+    return new TraceQuery(limit, before, beforeId, from, until, name, status, model, spanText, sort);
   }
 
   public TraceQuery status(Status only) {
-    return new TraceQuery(limit, before, beforeId, since, until, name, only, model, spanText);
+    return new TraceQuery(limit, before, beforeId, since, until, name, only, model, spanText, sort);
   }
 
-  /** The next page: traces that come after {@code last} (newest first). */
+  public TraceQuery sorted(Sort by) {
+    return new TraceQuery(limit, before, beforeId, since, until, name, status, model, spanText, by);
+  }
+
+  /** The next page: traces that come after {@code last} in this query's order. */
   public TraceQuery after(dev.tracewright.runtime.store.TraceRecord last) {
-    return new TraceQuery(limit, last.startTime(), last.traceId(), since, until, name, status, model, spanText);
+    return new TraceQuery(limit, last.startTime(), last.traceId(), since, until, name, status, model, spanText, sort);
   }
 
   private static String blankToNull(String s) {

@@ -149,6 +149,75 @@ class ReadModelTest {
   }
 
   @Test
+  void everySortPagesThroughAllTracesInItsOrderWithTiesAndMissingValues() throws Exception {
+    Path db = record("sorted", () -> {
+      for (int i = 0; i < 40; i++) {
+        try (ActiveSpan root = Tracewright.span("run" + i, SpanKind.AGENT).start()) {
+          for (int s = 0; s < i % 3; s++) {
+            try (ActiveSpan step = Tracewright.span("step", SpanKind.STEP).start()) {
+              step.output(s);
+            }
+          }
+          if (i % 5 != 0) { // every fifth run has no price and no tokens: sorted last
+            Tracewright.current().tokens(100 * (i % 4), 10).cost(0.001 * (i % 4)); // ties
+          }
+        }
+      }
+    });
+    try (TraceDb traces = TraceDb.open(db)) {
+      List<TraceRecord> all = new ArrayList<>();
+      for (TraceQuery page = TraceQuery.recent(1000); ; ) {
+        List<TraceRecord> found = traces.traces(page);
+        all.addAll(found);
+        if (found.isEmpty()) break;
+        page = page.after(found.get(found.size() - 1));
+      }
+      assertEquals(40, all.size());
+      Map<TraceQuery.Sort, java.util.function.Function<TraceRecord, Double>> keys = new LinkedHashMap<>();
+      keys.put(TraceQuery.Sort.DURATION, t -> t.durationMs());
+      keys.put(TraceQuery.Sort.COST, TraceRecord::costUsd);
+      keys.put(TraceQuery.Sort.TOKENS, t -> (double) (t.inputTokens() + t.outputTokens()));
+      keys.put(TraceQuery.Sort.SPANS, t -> (double) t.spanCount());
+      for (TraceQuery.Sort sort : TraceQuery.Sort.values()) {
+        List<TraceRecord> seen = new ArrayList<>();
+        TraceQuery page = TraceQuery.recent(7).sorted(sort);
+        List<TraceRecord> found;
+        while (!(found = traces.traces(page)).isEmpty()) {
+          seen.addAll(found);
+          page = page.after(found.get(found.size() - 1));
+        }
+        assertEquals(all.stream().map(TraceRecord::traceId).sorted().toList(), seen.stream().map(TraceRecord::traceId).sorted().toList(),
+            sort + ": every trace once");
+        for (int i = 1; i < seen.size(); i++) {
+          TraceRecord a = seen.get(i - 1);
+          TraceRecord b = seen.get(i);
+          int newerFirst = b.startTime().compareTo(a.startTime()) != 0 ? b.startTime().compareTo(a.startTime()) : b.traceId().compareTo(a.traceId());
+          if (sort == TraceQuery.Sort.NEWEST) {
+            assertTrue(newerFirst < 0, sort + " at " + i);
+          } else if (sort == TraceQuery.Sort.OLDEST) {
+            assertTrue(newerFirst > 0, sort + " at " + i);
+          } else {
+            Double ka = keys.get(sort).apply(a);
+            Double kb = keys.get(sort).apply(b);
+            boolean inOrder = kb == null ? (ka != null || newerFirst < 0)
+                : ka != null && (ka > kb || (ka.equals(kb) && newerFirst < 0));
+            assertTrue(inOrder, sort + " at " + i + ": " + ka + " then " + kb);
+          }
+        }
+      }
+      assertEquals("run39", traces.traces(TraceQuery.recent(1)).get(0).name());
+      assertEquals("run0", traces.traces(TraceQuery.recent(1).sorted(TraceQuery.Sort.OLDEST)).get(0).name());
+      assertEquals(0.003, traces.traces(TraceQuery.recent(1).sorted(TraceQuery.Sort.COST)).get(0).costUsd(), 1e-9);
+    }
+    Result r = run("list", "--db", db.toString(), "--sort", "cost", "--limit", "3");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().lines().skip(1).allMatch(l -> l.contains("$0.0030")), r.out());
+    Result bad = run("list", "--db", db.toString(), "--sort", "price");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("expected newest, oldest, duration, cost, tokens or spans, not 'price'"), bad.err());
+  }
+
+  @Test
   void readingNeverChangesTheDatabaseFile() throws Exception {
     Path db = record("readonly", () -> agent("research", true, false));
     Path file = H2Store.dataFile(db);

@@ -30,7 +30,7 @@ final class TraceApi {
   static final int MAX_CONTENT_CHARS = 1 << 20;
   static final int MAX_STATS_ROWS = 1_000;
 
-  private static final List<String> LIST_PARAMS = List.of("limit", "before", "beforeId", "since", "until", "name", "status", "model", "q");
+  private static final List<String> LIST_PARAMS = List.of("limit", "before", "beforeId", "since", "until", "name", "status", "model", "q", "sort");
 
   private final TraceReads db;
   private final int maxSpans;
@@ -77,7 +77,7 @@ final class TraceApi {
     }
     // One more than asked tells whether another page follows.
     TraceQuery query = new TraceQuery(limit + 1, before, beforeId, time("since", p.get("since")), time("until", p.get("until")),
-        p.get("name"), status(p.get("status")), p.get("model"), p.get("q"));
+        p.get("name"), status(p.get("status")), p.get("model"), p.get("q"), sort(p.get("sort")));
     List<TraceRecord> found = db.read(traces -> traces.traces(query));
     boolean more = found.size() > limit;
     List<TraceRecord> page = more ? found.subList(0, limit) : found;
@@ -105,6 +105,17 @@ final class TraceApi {
       // said below
     }
     throw ApiError.badRequest("limit must be a whole number from 1 (at most " + MAX_LIMIT + " are returned), not '" + Json.clip(value) + "'");
+  }
+
+  private static TraceQuery.Sort sort(String value) {
+    if (value == null) {
+      return TraceQuery.Sort.NEWEST;
+    }
+    try {
+      return TraceQuery.Sort.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badRequest("sort must be newest, oldest, duration, cost, tokens or spans, not '" + Json.clip(value) + "'");
+    }
   }
 
   private static TraceQuery.Status status(String value) {

@@ -101,12 +101,21 @@ public final class Schema {
                          (SELECT f.name FROM spans f WHERE f.trace_id = s.trace_id ORDER BY f.start_time, f.span_id LIMIT 1),
                          MIN(s.start_time), 'INCOMPLETE', 0, 0, 0, 0
                   FROM spans s WHERE NOT EXISTS (SELECT 1 FROM traces t WHERE t.trace_id = s.trace_id)
-                  GROUP BY s.trace_id""")));
+                  GROUP BY s.trace_id""")),
+          new Migration(
+              4,
+              "traces.total_tokens, so the trace list can be sorted by tokens through an index",
+              List.of(
+                  "ALTER TABLE traces ADD COLUMN total_tokens BIGINT"
+                      + " GENERATED ALWAYS AS (COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0))",
+                  // Here rather than in INDEXES, which also run over databases migrated only part way.
+                  "CREATE INDEX IF NOT EXISTS traces_by_tokens ON traces(total_tokens DESC NULLS LAST, start_time DESC, trace_id DESC)")));
 
   /**
    * Every read of the CLI, the UI and the console's views walks one of these and touches only the
    * rows it returns: a trace's spans, children, spans by name, model, status and time, traces by
-   * time, name and status, and the spans that still reference a blob (so pruning can free it).
+   * time, name, status and each sort of the list, and the spans that still reference a blob (so
+   * pruning can free it).
    */
   static final List<String> INDEXES =
       List.of(
@@ -120,7 +129,11 @@ public final class Schema {
           "CREATE INDEX IF NOT EXISTS spans_by_output_ref ON spans(output_ref)",
           "CREATE INDEX IF NOT EXISTS traces_by_time ON traces(start_time)",
           "CREATE INDEX IF NOT EXISTS traces_by_name ON traces(name, start_time)",
-          "CREATE INDEX IF NOT EXISTS traces_by_status ON traces(status, start_time)");
+          "CREATE INDEX IF NOT EXISTS traces_by_status ON traces(status, start_time)",
+          // The trace list's sorts, largest first, ties newest first: H2 reads a page in index order.
+          "CREATE INDEX IF NOT EXISTS traces_by_duration ON traces(duration_ms DESC NULLS LAST, start_time DESC, trace_id DESC)",
+          "CREATE INDEX IF NOT EXISTS traces_by_cost ON traces(cost_usd DESC NULLS LAST, start_time DESC, trace_id DESC)",
+          "CREATE INDEX IF NOT EXISTS traces_by_spans ON traces(span_count DESC NULLS LAST, start_time DESC, trace_id DESC)");
 
   /**
    * Views for the console, ordered as a reader expects (newest first, trees depth-first in start

@@ -1,5 +1,5 @@
 /*
- * The trace list: newest first, filters kept in the page's URL (so a view can be linked), older pages
+ * The trace list: newest first (or sorted by a measure), filters kept in the page's URL (so a view can be linked), older pages
  * through the API's keyset cursor, and new traces added while you watch.
  *
  * New traces come by polling /api/traces every 2 s, not by server-sent events: the server stays a
@@ -9,7 +9,7 @@
  */
 'use strict';
 (function (TW) {
-  var FILTERS = ['name', 'status', 'model', 'since', 'until', 'q'];
+  var FILTERS = ['name', 'status', 'model', 'since', 'until', 'q', 'sort'];
   var PAGE = 50;
   var POLL_MS = 2000;
   var el = TW.el;
@@ -27,10 +27,13 @@
     var value = query.get(name);
     if (value) {
       filters.set(name, value);
-      form.elements[name].value = name === 'status' && value === 'all' ? '' : value;
+      form.elements[name].value = (name === 'status' && value === 'all') || (name === 'sort' && value === 'newest') ? '' : value;
     }
   });
 
+  // New traces go on top only in the newest-first order; a sorted list refreshes the rows it shows.
+  var sorted = !!filters.get('sort') && filters.get('sort') !== 'newest';
+  if (sorted) older.textContent = 'More traces';
   var shown = {};   // traceId -> {trace, row}
   var newest = null;
   var next = null;
@@ -132,14 +135,15 @@
   function poll() {
     if (document.hidden) { setTimeout(poll, POLL_MS); return; }
     TW.api(apiUrl(null)).then(function (page) {
-      var fresh = page.traces.filter(function (t) { return !shown[t.traceId] && (!newest || isNewer(t, newest)); });
+      var fresh = sorted ? [] : page.traces.filter(function (t) { return !shown[t.traceId] && (!newest || isNewer(t, newest)); });
       page.traces.forEach(function (t) { if (shown[t.traceId]) update(t); });
       for (var i = fresh.length - 1; i >= 0; i--) {
         body.insertBefore(rowFor(fresh[i], true), body.firstChild);
         if (!newest || isNewer(fresh[i], newest)) newest = fresh[i];
       }
       empty.hidden = body.children.length > 0;
-      live.textContent = fresh.length ? fresh.length + (fresh.length === 1 ? ' new trace' : ' new traces') + ' at ' + new Date().toLocaleTimeString()
+      live.textContent = sorted ? 'Sorted: new traces are not added here (sort newest first to watch them arrive)'
+          : fresh.length ? fresh.length + (fresh.length === 1 ? ' new trace' : ' new traces') + ' at ' + new Date().toLocaleTimeString()
           : 'Watching for new traces (every 2 s)';
       TW.say('');
       setTimeout(poll, POLL_MS);

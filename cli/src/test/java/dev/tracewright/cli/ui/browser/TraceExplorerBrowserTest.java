@@ -422,6 +422,20 @@ class TraceExplorerBrowserTest {
 
   @Test
   @Order(8)
+  void sortingByCostPutsTheCostliestRunFirstAndKeepsTheSortInTheUrl() throws Exception {
+    browser.open(url("/"));
+    browser.awaitText(By.cssSelector("#rows td.name a"), "research");
+    new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.name("sort"))).selectByValue("cost");
+    browser.driver.findElement(By.cssSelector("#filters button[type=submit]")).click();
+    browser.until("the sorted list", () -> browser.driver.getCurrentUrl().contains("sort=cost"));
+    WebElement first = browser.await(By.cssSelector("#rows tr")).get(0);
+    assertEquals(researchId, first.getAttribute("data-trace-id"), "the only priced run (1,500 tokens of gpt-4o) is the costliest");
+    assertEquals("cost", new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.name("sort"))).getFirstSelectedOption().getAttribute("value"));
+    browser.awaitText(By.id("live"), "Sorted: new traces are not added here");
+  }
+
+  @Test
+  @Order(8)
   void theComparisonMarksAChangedOutputAndAnAddedSpanInWords() throws Exception {
     browser.open(url("/compare?a=" + planA + "&b=" + planB));
     browser.await(By.cssSelector("table.compare-rows tbody tr"));
