@@ -104,7 +104,8 @@ class DiffCommandTest {
 
   @Test
   void twoRunsOfTheSameAgentAreEqualWhateverTheirLatency() {
-    Result r = cli("diff", original.substring(0, 12), again, "--db", db.toString());
+    // The 16-digit ID that `list` prints; 12 digits can name two traces started in one millisecond.
+    Result r = cli("diff", original.substring(0, 16), again, "--db", db.toString());
     assertEquals(0, r.exit(), r.err() + r.out());
     List<String> lines = r.out().lines().toList();
     assertTrue(lines.get(0).startsWith("a  " + original + "  research  "), lines.get(0));
