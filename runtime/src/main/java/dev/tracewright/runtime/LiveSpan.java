@@ -143,8 +143,13 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
       stack.nextSpanAttributes = null;
     }
     if (parent == null && stack.replay != null) {
-      span.root.replay = stack.replay; // a trace started inside an open replay is that replay's
-      span.attribute(REPLAY_OF, stack.replay.sourceTraceId());
+      if (stack.replayRecorder == recorder) {
+        span.root.replay = stack.replay; // a trace started inside an open replay is that replay's
+        span.attribute(REPLAY_OF, stack.replay.sourceTraceId());
+      } else {
+        stack.replay = null; // left open when its runtime shut down: later runs are real
+        stack.replayRecorder = null;
+      }
     }
     if (span.root.replay != null) {
       span.joinReplay(parent);

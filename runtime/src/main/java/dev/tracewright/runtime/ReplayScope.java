@@ -24,6 +24,7 @@ public final class ReplayScope {
     SpanStack stack = SpanStack.get();
     ReplayHook previous = stack.replay;
     stack.replay = hook;
+    stack.replayRecorder = Tracewright.recorder;
     return previous;
   }
 

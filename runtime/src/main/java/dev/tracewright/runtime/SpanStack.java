@@ -24,6 +24,8 @@ final class SpanStack {
   java.util.Map<String, Object> nextSpanAttributes;
   /** An open replay: the next trace started on this thread is answered from its recording. */
   ReplayHook replay;
+  /** The runtime {@link #replay} was opened in; it does not outlive that runtime's shutdown. */
+  Recorder replayRecorder;
   /** Span IDs for spans started on this thread. */
   final Ids.Reservation ids = new Ids.Reservation();
 

@@ -61,10 +61,10 @@ class SamplingAndCostTest {
 
   @Test
   void slowTracesAreKept() throws Exception {
-    Tracewright.init(TraceConfig.builder().store(store).sampler(Sampler.ratio(0.0).keepErrors(false).keepSlowerThan(Duration.ofMillis(30))).build());
+    Tracewright.init(TraceConfig.builder().store(store).sampler(Sampler.ratio(0.0).keepErrors(false).keepSlowerThan(Duration.ofMillis(500))).build());
     trace("fast", true);
     try (ActiveSpan slow = Tracewright.span("slow", SpanKind.AGENT).start()) {
-      Thread.sleep(40);
+      Thread.sleep(600); // well apart from the fast trace, which a GC pause on a busy machine may slow
     }
     assertEquals(java.util.List.of("slow"), recorded().names());
   }

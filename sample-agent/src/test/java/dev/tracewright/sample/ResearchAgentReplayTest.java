@@ -150,4 +150,21 @@ class ResearchAgentReplayTest {
       assertThrows(ReplayMismatchException.class, replay::close);
     }
   }
+
+  @Test
+  void aReplayLeftOpenEndsWithTheRuntimeItWasOpenedIn() throws Exception {
+    Path file = recorded(TraceFixtures.LEAP_YEAR);
+    Replay.fromFile(file).open(); // never closed, as when a test forgets try-with-resources
+    Tracewright.shutdown();
+
+    InMemoryStore next = new InMemoryStore();
+    Tracewright.init(TraceConfig.builder().store(next).capturePolicy(CapturePolicy.FULL_LOCAL).build());
+    try (CountedAgent counted = new CountedAgent()) {
+      counted.agent.research(TraceFixtures.LEAP_YEAR);
+      assertTrue(counted.bodies() > 0, "the next runtime's run is real, not answered by the forgotten replay");
+    }
+    Tracewright.flush();
+    SpanRecord root = next.span("research");
+    assertEquals(null, root.attributes().get(Replay.REPLAY_OF), root.toString());
+  }
 }

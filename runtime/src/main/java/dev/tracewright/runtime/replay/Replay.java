@@ -28,7 +28,8 @@ import java.util.Set;
  * that opens it: a trace started on that thread while it is open is replayed, on every thread its
  * context is carried to ({@code Tracewright.wrap}). One replay answers one run: a second run in the
  * same scope finds the recordings already used. The replayed run is recorded as a new trace whose root has
- * the attribute {@code tracewright.replay_of} = the recorded trace's ID.
+ * the attribute {@code tracewright.replay_of} = the recorded trace's ID. A replay left open ends
+ * with the runtime it was opened in: after {@code Tracewright.shutdown()}, runs on its thread are real.
  *
  * <p>Tracewright must be initialised (the replayed run is recorded); the recording must hold the
  * content to return (exported with {@code --content}, captured {@code FULL_LOCAL} or
