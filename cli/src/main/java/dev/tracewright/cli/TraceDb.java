@@ -109,7 +109,14 @@ public final class TraceDb implements AutoCloseable {
       int version = db.schemaVersion();
       if (version < Schema.currentVersion()) {
         db.close();
-        upgrade(base, version);
+        try {
+          upgrade(base, version);
+        } catch (CliException e) {
+          if (writable || version < READABLE_WITHOUT_UPGRADE) {
+            throw e;
+          }
+          // A read-only v3 file (an archived copy, say) lacks only v4's column: read it as it is.
+        }
         db = new TraceDb(connect(base, writable), base);
       }
       return db;
@@ -150,6 +157,9 @@ public final class TraceDb implements AutoCloseable {
     }
     throw new CliException(openFailure(H2Store.dataFile(base), last));
   }
+
+  /** Schema v4 added only {@code traces.total_tokens}, which only the tokens sort needs. */
+  private static final int READABLE_WITHOUT_UPGRADE = 3;
 
   static String readOnlyUrl(Path base) {
     return "jdbc:h2:file:" + H2Store.basePath(base) + ";ACCESS_MODE_DATA=r;IFEXISTS=TRUE;TRACE_LEVEL_FILE=0";
@@ -333,8 +343,9 @@ public final class TraceDb implements AutoCloseable {
       }
       if (!hasTotalTokens) {
         // Summing per row and sorting every trace took 33 s and 3.5 GB on 10 M spans: refuse instead.
-        throw new CliException("sorting by tokens needs the tokens column of schema v4, which this file does not have yet:"
-            + " it is added when a Tracewright agent next opens " + dataFile() + " (until then, sort by cost)");
+        throw new CliException("sorting by tokens needs the tokens column of schema v4, which " + dataFile()
+            + " does not have and could not be given here (is it read-only?): it is added when a Tracewright agent"
+            + " or this command opens the file where it can write it (until then, sort by cost)");
       }
     }
     return alias + sort.column;

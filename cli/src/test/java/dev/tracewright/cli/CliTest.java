@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.runtime.ActiveSpan;
@@ -346,5 +347,68 @@ class CliTest {
     assertEquals(TracewrightCli.INTERNAL_ERROR, code);
     assertEquals(3, code);
     assertEquals("tracewright: unexpected error: java.lang.IllegalStateException: boom", text.toString().strip());
+  }
+
+  /** A file written before schema v4, which the read-only CLI cannot migrate. */
+  private void makeVersionThree() throws Exception {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(H2Store.fileUrl(db, false, true), H2Store.DEFAULT_USER, "");
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("DROP INDEX traces_by_tokens");
+      st.execute("ALTER TABLE traces DROP COLUMN total_tokens");
+      st.execute("DELETE FROM schema_version WHERE version = 4");
+    }
+  }
+
+  private boolean hasTotalTokens() throws Exception {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(H2Store.fileUrl(db, false, true), H2Store.DEFAULT_USER, "");
+        java.sql.ResultSet rs = c.createStatement().executeQuery(
+            "SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'TRACES' AND COLUMN_NAME = 'TOTAL_TOKENS'")) {
+      rs.next();
+      return rs.getInt(1) == 1;
+    }
+  }
+
+  @Test
+  void aVersionThreeFileIsUpgradedLikeTheRuntimeWouldAndSortsByTokens() throws Exception {
+    makeVersionThree();
+    assertFalse(hasTotalTokens());
+    Result tokens = run("list", "--sort", "tokens", "--db", db.toString());
+    assertEquals(0, tokens.exit(), tokens.err());
+    assertTrue(tokens.out().lines().skip(1).findFirst().orElseThrow().contains("1,500"), "the trace with the model call first: " + tokens.out());
+    assertTrue(hasTotalTokens());
+  }
+
+  @Test
+  void aReadOnlyVersionThreeFileIsReadAsItIsAndRefusesOnlyTheTokensSort() throws Exception {
+    makeVersionThree();
+    Path mount = dir.resolve("archive");
+    Files.createDirectories(mount);
+    assumeTrue(sh("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mount.toString()), "mounting a tmpfs is not permitted here");
+    try {
+      Files.copy(H2Store.dataFile(db), mount.resolve("traces.mv.db"));
+      assertTrue(sh("mount", "-o", "remount,ro", mount.toString()));
+      Path archived = mount.resolve("traces");
+      byte[] before = Files.readAllBytes(H2Store.dataFile(archived));
+
+      Result cost = run("list", "--sort", "cost", "--db", archived.toString());
+      assertEquals(0, cost.exit(), cost.err());
+      assertEquals(3, cost.out().lines().count(), "a header and both traces: " + cost.out());
+      Result tokens = run("list", "--sort", "tokens", "--db", archived.toString());
+      assertEquals(2, tokens.exit(), tokens.err() + tokens.out());
+      assertEquals("", tokens.out());
+      assertEquals(1, tokens.err().lines().count(), tokens.err());
+      assertTrue(tokens.err().contains("sorting by tokens needs the tokens column of schema v4") && tokens.err().contains("(is it read-only?)")
+          && tokens.err().contains("(until then, sort by cost)"), tokens.err());
+      assertEquals(0, run("show", traceId, "--db", archived.toString()).exit());
+      assertArrayEquals(before, Files.readAllBytes(H2Store.dataFile(archived)));
+    } finally {
+      sh("umount", mount.toString());
+    }
+  }
+
+  private static boolean sh(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
   }
 }
