@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,11 @@ class ReplayTest {
               "    try { refuse(q); } catch (RuntimeException e) { out.append('|').append(e.getClass().getName()).append(':').append(e.getMessage()); }",
               "    try { odd(q); } catch (RuntimeException e) { out.append('|').append(e.getClass().getSimpleName()).append(':').append(e.getMessage()); }",
               "    try { later(q).join(); } catch (CompletionException e) { out.append('|').append(e.getCause().getClass().getSimpleName()); }",
+              "    return out.toString();",
+              "  }",
+              "  @Agent public String each(List<String> qs) {",
+              "    StringBuilder out = new StringBuilder();",
+              "    for (String q : qs) { out.append(search(q, 1).get(0).title()).append(','); }",
               "    return out.toString();",
               "  }",
               "  @Agent public String contactAndLong(String q) { return contact(q) + \"|\" + longText(q).length(); }",
@@ -244,6 +250,27 @@ class ReplayTest {
     Replay nothingCalled = Replay.ofTrace(recorded).open();
     ReplayMismatchException e = assertThrows(ReplayMismatchException.class, nothingCalled::close);
     assertTrue(e.getMessage().contains("TOOL search, com.acme.Desk#search, under onAnotherThread) was never called"), e.getMessage());
+  }
+
+  @Test
+  void callsOfOneSiteFindTheirRecordingByArgumentsThenByNumberThenTheFirstLeft() throws Throwable {
+    record(CapturePolicy.FULL_LOCAL);
+    Object desk = desk();
+    assertEquals("a one,b one,c one,", Compiled.call(desk, "each", List.of("a", "b", "c")));
+    String recorded = lastTrace("each");
+    int before = bodies();
+    try (Replay strict = Replay.ofTrace(recorded).matching(Matching.STRICT).open()) {
+      assertEquals("c one,a one,b one,", Compiled.call(desk, "each", List.of("c", "a", "b")), "each call finds its own arguments");
+    }
+    try (Replay ordered = Replay.ofTrace(recorded).open()) {
+      // c by its arguments; x has none equal, so the 2nd recording (b); a by its arguments
+      assertEquals("c one,b one,a one,", Compiled.call(desk, "each", List.of("c", "x", "a")));
+    }
+    try (Replay ordered = Replay.ofTrace(recorded).open()) {
+      // c by its arguments; x takes the 2nd (b); y's 3rd (c) is taken, so the first left (a)
+      assertEquals("c one,b one,a one,", Compiled.call(desk, "each", List.of("c", "x", "y")));
+    }
+    assertEquals(before, bodies(), "every call was answered from the recording");
   }
 
   @Test

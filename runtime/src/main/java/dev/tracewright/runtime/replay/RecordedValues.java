@@ -54,6 +54,15 @@ final class RecordedValues {
     return out.toString();
   }
 
+  /**
+   * A key equal for two captured arguments exactly when {@link #difference} finds none: the JSON
+   * tree (field order aside), or the text itself when it is not JSON.
+   */
+  Object argumentsKey(String json) {
+    JsonNode tree = tree(json);
+    return tree == null ? json : tree;
+  }
+
   private JsonNode tree(String json) {
     try {
       return mapper.readTree(json);

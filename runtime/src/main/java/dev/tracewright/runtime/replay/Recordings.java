@@ -37,6 +37,11 @@ final class Recordings {
     return n <= group.size() ? group.get(n - 1) : null;
   }
 
+  /** The group's recordings in call order. */
+  List<RecordedSpan> group(Key key) {
+    return groups.getOrDefault(key, List.of());
+  }
+
   int count(Key key) {
     return groups.getOrDefault(key, List.of()).size();
   }

@@ -27,6 +27,7 @@ final class ReplayEngine implements ReplayHook {
   private final Map<Recordings.Key, Integer> calls = new HashMap<>();
   private final Map<String, Integer> callsPerSite = new HashMap<>();
   private final Set<String> used = new HashSet<>();
+  private final Map<Recordings.Key, OpenGroup> open = new HashMap<>();
   private final List<String> mismatches = new ArrayList<>();
   private boolean closed;
   private int runs; // traces started inside the replay; it answers one
@@ -118,20 +119,13 @@ final class ReplayEngine implements ReplayHook {
    * start in), else the n-th, else the first left; null when none is left.
    */
   private synchronized RecordedSpan take(Ticket t, String redactedInput) {
-    List<RecordedSpan> left = new ArrayList<>();
-    for (int i = 1; i <= recordings.count(t.key()); i++) {
-      RecordedSpan r = recordings.get(t.key(), i);
-      if (!used.contains(r.spanId())) {
-        left.add(r);
-      }
-    }
-    RecordedSpan chosen = null;
-    if (redactedInput != null) {
-      chosen = left.stream().filter(r -> r.input().json() != null && values.difference(r.input().json(), redactedInput) == null).findFirst().orElse(null);
+    OpenGroup group = open.computeIfAbsent(t.key(), k -> new OpenGroup(recordings.group(k), values));
+    RecordedSpan chosen = redactedInput == null ? null : group.withArguments(values.argumentsKey(redactedInput), used);
+    if (chosen == null) {
+      chosen = group.nth(t.n(), used);
     }
     if (chosen == null) {
-      RecordedSpan nth = recordings.get(t.key(), t.n());
-      chosen = nth != null && left.contains(nth) ? nth : left.isEmpty() ? null : left.get(0);
+      chosen = group.first(used);
     }
     if (chosen != null) {
       used.add(chosen.spanId());
