@@ -65,6 +65,11 @@ class ReplayTest {
               "    try { later(q).join(); } catch (CompletionException e) { out.append('|').append(e.getCause().getClass().getSimpleName()); }",
               "    return out.toString();",
               "  }",
+              "  public static volatile CountDownLatch GO = new CountDownLatch(0);",
+              "  @Agent public Future<String> leaveRunning(String q) {",
+              "    ExecutorService pool = Tracewright.wrap(Executors.newSingleThreadExecutor());",
+              "    try { return pool.submit(() -> { GO.await(); return search(q, 1).toString(); }); } finally { pool.shutdown(); }",
+              "  }",
               "  @Agent public String each(List<String> qs) {",
               "    StringBuilder out = new StringBuilder();",
               "    for (String q : qs) { out.append(search(q, 1).get(0).title()).append(','); }",
@@ -271,6 +276,35 @@ class ReplayTest {
       assertEquals("c one,b one,a one,", Compiled.call(desk, "each", List.of("c", "x", "y")));
     }
     assertEquals(before, bodies(), "every call was answered from the recording");
+  }
+
+  @Test
+  void aCallStartedAfterTheReplayClosedFailsInsteadOfRunningForReal() throws Throwable {
+    record(CapturePolicy.FULL_LOCAL);
+    Object desk = desk();
+    assertEquals("[Hit[title=sea one, score=0.9]]", ((java.util.concurrent.Future<?>) Compiled.call(desk, "leaveRunning", "sea")).get());
+    String recorded = lastTrace("leaveRunning");
+    int before = bodies();
+
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    DESK.load("com.acme.Desk").getField("GO").set(null, go);
+    java.util.concurrent.Future<?> late;
+    try (Replay replay = Replay.ofTrace(recorded).failOnUnused(false).open()) {
+      late = (java.util.concurrent.Future<?>) Compiled.call(desk, "leaveRunning", "sea"); // the agent returns; its search waits
+    }
+    go.countDown();
+    java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class, late::get);
+    ReplayMismatchException mismatch = assertInstanceOf(ReplayMismatchException.class, e.getCause());
+    assertTrue(mismatch.getMessage().contains("TOOL search") && mismatch.getMessage().contains("started after the replay was closed"), mismatch.getMessage());
+    assertEquals(before, bodies(), "the real search did not run");
+
+    DESK.load("com.acme.Desk").getField("GO").set(null, go = new java.util.concurrent.CountDownLatch(1));
+    try (Replay replay = Replay.ofTrace(recorded).onMismatch(MismatchPolicy.LIVE).failOnUnused(false).open()) {
+      late = (java.util.concurrent.Future<?>) Compiled.call(desk, "leaveRunning", "sea");
+    }
+    go.countDown();
+    assertEquals("[Hit[title=sea one, score=0.9]]", late.get());
+    assertEquals(before + 1, bodies(), "under LIVE it runs for real");
   }
 
   @Test

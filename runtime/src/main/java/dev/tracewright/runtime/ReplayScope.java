@@ -19,20 +19,32 @@ public final class ReplayScope {
     return Tracewright.recorder != null;
   }
 
-  /** Attaches {@code hook} to this thread; returns the hook it replaces (usually null). */
-  public static ReplayHook attach(ReplayHook hook) {
+  /** What {@link #attach} replaced on a thread: a replay and the runtime it was opened in. */
+  public static final class Attached {
+    private final ReplayHook hook;
+    private final Recorder recorder;
+
+    private Attached(ReplayHook hook, Recorder recorder) {
+      this.hook = hook;
+      this.recorder = recorder;
+    }
+  }
+
+  /** Attaches {@code hook} to this thread; returns what it replaces (usually no replay). */
+  public static Attached attach(ReplayHook hook) {
     SpanStack stack = SpanStack.get();
-    ReplayHook previous = stack.replay;
+    Attached previous = new Attached(stack.replay, stack.replayRecorder);
     stack.replay = hook;
     stack.replayRecorder = Tracewright.recorder;
     return previous;
   }
 
   /** Puts back what {@link #attach} replaced, if {@code hook} is still attached to this thread. */
-  public static void detach(ReplayHook hook, ReplayHook previous) {
+  public static void detach(ReplayHook hook, Attached previous) {
     SpanStack stack = SpanStack.get();
     if (stack.replay == hook) {
-      stack.replay = previous;
+      stack.replay = previous.hook;
+      stack.replayRecorder = previous.recorder;
     }
   }
 

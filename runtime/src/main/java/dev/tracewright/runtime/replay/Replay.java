@@ -40,7 +40,7 @@ public final class Replay implements AutoCloseable {
   public static final String REPLAY_OF = "tracewright.replay_of";
 
   private final ReplayEngine engine;
-  private final ReplayHook previous;
+  private final ReplayScope.Attached previous;
   private final boolean failOnUnused;
   private boolean closed;
 

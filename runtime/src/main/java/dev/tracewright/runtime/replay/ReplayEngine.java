@@ -32,6 +32,9 @@ final class ReplayEngine implements ReplayHook {
   private boolean closed;
   private int runs; // traces started inside the replay; it answers one
 
+  /** The ticket of a call that started after close. */
+  private static final Object AFTER_CLOSE = new Object();
+
   /** A claimed call: its group, and its number in that group and in the run (from 1). */
   private record Ticket(Recordings.Key key, int n, int nthOfSite) {}
 
@@ -54,8 +57,13 @@ final class ReplayEngine implements ReplayHook {
     if (parentPath == null) {
       runs++;
     }
-    if (closed || !kinds.contains(site.kind())) {
+    if (!kinds.contains(site.kind())) {
       return null;
+    }
+    if (closed) {
+      // A call of the replayed run that starts after close (a task the agent left running) must
+      // not reach the real tool or model under FAIL: it fails instead.
+      return policy == MismatchPolicy.FAIL && site.answerable() ? AFTER_CLOSE : null;
     }
     Recordings.Key key = new Recordings.Key(parentPath, CallSite.of(site));
     int n = calls.merge(key, 1, Integer::sum);
@@ -72,6 +80,10 @@ final class ReplayEngine implements ReplayHook {
 
   @Override
   public Answer answer(Object ticket, TracedCall.Site site, String redactedInput) {
+    if (ticket == AFTER_CLOSE) {
+      return RecordedAnswer.mismatch(new ReplayMismatchException("Replay of trace " + trace.traceId() + ": " + CallSite.describe(site)
+          + " started after the replay was closed; it does not run for real (MismatchPolicy.FAIL)"));
+    }
     Ticket t = (Ticket) ticket;
     for (Replay.Override o : overrides) {
       if (o.n() == t.nthOfSite() && CallSite.named(o.callSite(), site)) {
