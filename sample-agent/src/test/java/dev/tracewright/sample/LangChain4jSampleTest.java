@@ -40,6 +40,7 @@ class LangChain4jSampleTest {
 
     assertEquals(0, failed, output);
     assertTrue(output.contains("A: The calculator says 3.16224E7."), output);
+    assertTrue(output.contains("A: (offline stand-in model: it answers arithmetic through the calculator tool; set OPENAI_BASE_URL"), output);
     try (Connection c = DriverManager.getConnection(H2Store.fileUrl(db, true, true), "sa", "")) {
       List<List<Object>> traces = rows(c, "SELECT trace_id, name, input_tokens, cost_usd FROM traces ORDER BY start_time");
       assertEquals(2, traces.size());

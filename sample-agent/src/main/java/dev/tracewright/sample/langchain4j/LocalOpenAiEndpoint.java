@@ -71,7 +71,9 @@ public final class LocalOpenAiEndpoint implements AutoCloseable {
       choice.put("finish_reason", "tool_calls");
       text = toolCall.toString();
     } else {
-      text = "Based on what I know: " + question;
+      // Honest about what it is, rather than echoing the question back as if it were an answer.
+      text = "(offline stand-in model: it answers arithmetic through the calculator tool; set OPENAI_BASE_URL for a real answer to \""
+          + question + "\")";
       finish(choice, message, text);
     }
     ObjectNode usage = root.putObject("usage");
