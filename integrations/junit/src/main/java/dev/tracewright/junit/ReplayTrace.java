@@ -10,6 +10,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Runs the test against a recorded trace: Tracewright records into a fresh in-memory store for the
@@ -19,13 +20,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * method may take a {@link ReplayedRun} parameter to assert on what it ran.
  *
  * <p>On a method or a class (a method's own annotation wins).
+ *
+ * <p>Tracewright's runtime is one per JVM, so under JUnit's parallel execution these tests hold the
+ * {@link #RUNTIME} resource lock and take turns; mark other tests that initialise Tracewright with
+ * {@code @ResourceLock(ReplayTrace.RUNTIME)} to keep them out of the way too.
  */
 @Documented
 @Inherited
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 @ExtendWith(ReplayTraceExtension.class)
+@ResourceLock(ReplayTrace.RUNTIME)
 public @interface ReplayTrace {
+  /** The resource lock of Tracewright's one runtime per JVM (JUnit's parallel execution). */
+  String RUNTIME = "dev.tracewright.runtime.Tracewright";
+
   /**
    * The JSONL file written by {@code tracewright export --format jsonl --content}: a class-path
    * resource (from the root of the test resources, e.g. {@code "traces/research.jsonl"} for
