@@ -33,7 +33,7 @@ final class Recordings {
 
   /** The n-th (from 1) recording of the group, or null. */
   RecordedSpan get(Key key, int n) {
-    List<RecordedSpan> group = groups.getOrDefault(key, List.of());
+    List<RecordedSpan> group = group(key);
     return n <= group.size() ? group.get(n - 1) : null;
   }
 
@@ -43,7 +43,7 @@ final class Recordings {
   }
 
   int count(Key key) {
-    return groups.getOrDefault(key, List.of()).size();
+    return group(key).size();
   }
 
   /** Recordings of the replayed kinds, depth-first. */

@@ -2,7 +2,6 @@ package dev.tracewright.runtime.replay;
 
 import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.annotations.SpanKind;
-import dev.tracewright.runtime.ReplayHook;
 import dev.tracewright.runtime.ReplayScope;
 import java.nio.file.Path;
 import java.sql.Connection;
