@@ -20,7 +20,6 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -39,7 +38,6 @@ public final class H2Store implements TraceStore {
   public static final String DEFAULT_USER = "sa";
 
   private static final System.Logger LOG = System.getLogger("dev.tracewright");
-  private static final int RECENT_BLOBS = 4096;
   private static final String SPAN_COLUMNS =
       "span_id, trace_id, parent_span_id, name, kind, status, start_time, end_time,"
           + " duration_ms, code_namespace, code_function, thread_name, model, provider, input_tokens,"
@@ -59,15 +57,6 @@ public final class H2Store implements TraceStore {
   private final String password;
   private final Path file; // null unless a file database
   private final ObjectMapper json = new ObjectMapper();
-  /** Blobs known to be stored: deduplication without a round trip for repeated content. */
-  private final Set<String> storedBlobs =
-      java.util.Collections.newSetFromMap(
-          new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-              return size() > RECENT_BLOBS;
-            }
-          });
 
   private Connection connection;
   /** Commits since the last sync: on disk only once synced. */
@@ -79,6 +68,7 @@ public final class H2Store implements TraceStore {
   private PreparedStatement mergeTrace;
   private PreparedStatement insertStartedTrace;
   private PreparedStatement mergeBlob;
+  private PreparedStatement lockBlobs;
 
   private H2Store(String url, String user, String password, Path file) {
     this.url = url;
@@ -191,7 +181,6 @@ public final class H2Store implements TraceStore {
       }
       c.commit();
       unsyncedCommits = true;
-      batch.blobs().forEach(b -> storedBlobs.add(b.hash()));
     } catch (SQLException | RuntimeException | Error e) {
       abandon(c);
       throw e;
@@ -199,6 +188,9 @@ public final class H2Store implements TraceStore {
   }
 
   private void writeRows(WriteBatch batch, PreparedStatement spans, PreparedStatement events) throws SQLException {
+    // Blobs first: their row locks keep a concurrent prune (this process's or the CLI's) from
+    // deleting content that the spans below are about to reference.
+    writeBlobs(batch.blobs());
     for (SpanRecord s : batch.spans()) {
       bindSpan(spans, s);
       spans.addBatch();
@@ -226,18 +218,35 @@ public final class H2Store implements TraceStore {
       mergeTrace.addBatch();
     }
     mergeTrace.executeBatch();
-    int newBlobs = 0;
-    for (BlobRecord b : batch.blobs()) {
-      if (!storedBlobs.contains(b.hash())) {
-        mergeBlob.setString(1, b.hash());
-        mergeBlob.setLong(2, b.sizeBytes());
-        mergeBlob.setString(3, b.mediaType());
-        mergeBlob.setString(4, new String(b.content(), java.nio.charset.StandardCharsets.UTF_8));
-        mergeBlob.addBatch();
-        newBlobs++;
+  }
+
+  /**
+   * Locks the batch's blobs that are stored already ({@code FOR UPDATE}, the lock {@link
+   * TracePruner} takes before it deletes one) and writes the others. Deduplication costs one
+   * indexed query a batch, and no cache can go stale behind a prune.
+   */
+  private void writeBlobs(java.util.List<BlobRecord> blobs) throws SQLException {
+    if (blobs.isEmpty()) {
+      return;
+    }
+    Map<String, BlobRecord> missing = new LinkedHashMap<>();
+    for (BlobRecord b : blobs) {
+      missing.putIfAbsent(b.hash(), b);
+    }
+    lockBlobs.setObject(1, missing.keySet().toArray(new String[0]));
+    try (java.sql.ResultSet rs = lockBlobs.executeQuery()) {
+      while (rs.next()) {
+        missing.remove(rs.getString(1));
       }
     }
-    if (newBlobs > 0) {
+    for (BlobRecord b : missing.values()) {
+      mergeBlob.setString(1, b.hash());
+      mergeBlob.setLong(2, b.sizeBytes());
+      mergeBlob.setString(3, b.mediaType());
+      mergeBlob.setString(4, new String(b.content(), java.nio.charset.StandardCharsets.UTF_8));
+      mergeBlob.addBatch();
+    }
+    if (!missing.isEmpty()) {
       mergeBlob.executeBatch();
     }
   }
@@ -415,6 +424,7 @@ public final class H2Store implements TraceStore {
                   + " root_span_id, span_count, error_count, input_tokens, output_tokens, cost_usd)"
                   + " SELECT ?,?,?,?,?,?,?,?,?,?,?,?,? WHERE NOT EXISTS (SELECT 1 FROM traces WHERE trace_id = ?)");
       mergeBlob = c.prepareStatement("MERGE INTO blobs (hash, size_bytes, media_type, content) KEY (hash) VALUES (?,?,?,?)");
+      lockBlobs = c.prepareStatement(TracePruner.LOCK_BLOBS);
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;
@@ -437,7 +447,6 @@ public final class H2Store implements TraceStore {
     } catch (SQLException | RuntimeException ignored) {
       // the connection may be what failed
     }
-    storedBlobs.clear(); // what the failed session committed may never have reached the disk
     commitsLost |= unsyncedCommits && file != null;
     unsyncedCommits = false;
     close();

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,6 +19,15 @@ import java.util.Set;
  * blobs no span references any more. One batch of traces is one transaction, so a reader never sees
  * half a trace and a crash never leaves one. Used by retention on the writer thread and by
  * {@code tracewright prune}.
+ *
+ * <p>A trace that has not ended is left alone until it has been silent (no span ended) for {@link
+ * #UNFINISHED_GRACE} and since the cutoff: it may be running in this process or another, and
+ * deleting its first spans would leave the rest orphaned under a row that says it is whole.
+ *
+ * <p>Blobs are shared between traces and written concurrently (the writer, another process through
+ * H2's AUTO_SERVER). Both sides lock the blob rows ({@link #LOCK_BLOBS}) before anything else, so a
+ * prune that deletes a blob and a writer that references it are serialised: the writer either sees
+ * the blob gone and writes it again, or commits its span first, which the prune then sees.
  */
 public final class TracePruner {
   /** What a prune removed (or, in a dry run, would remove). */
@@ -28,6 +38,20 @@ public final class TracePruner {
 
     public static final Removed NONE = new Removed(0, 0, 0, 0);
   }
+
+  /** Locks the stored blobs among the hashes in the one array parameter, and returns them. */
+  public static final String LOCK_BLOBS = "SELECT hash FROM blobs WHERE hash = ANY(?) FOR UPDATE";
+
+  /**
+   * How long a trace that never ended must have been silent before it counts as a dead run. Nothing
+   * tells another process's running trace from a dead one, so a generous margin decides.
+   */
+  public static final Duration UNFINISHED_GRACE = Duration.ofHours(24);
+
+  /** Traces old enough to go: started before the cutoff, and ended, or silent long enough. */
+  private static final String PRUNABLE =
+      "t.start_time < ? AND (t.end_time IS NOT NULL"
+          + " OR NOT EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND s.end_time >= ?))";
 
   private final Connection connection;
 
@@ -58,6 +82,12 @@ public final class TracePruner {
           }
         }
       }
+      if (!blobs.isEmpty()) { // before any delete: the writer's order, so neither waits for the other in a cycle
+        try (PreparedStatement st = connection.prepareStatement(LOCK_BLOBS)) {
+          st.setObject(1, blobs.toArray(new String[0]));
+          st.executeQuery().close();
+        }
+      }
       long events = update("DELETE FROM span_events WHERE span_id IN (SELECT span_id FROM spans WHERE trace_id IN (" + in + "))", traceIds);
       long spans = update("DELETE FROM spans WHERE trace_id IN (" + in + ")", traceIds);
       update("DELETE FROM traces WHERE trace_id IN (" + in + ")", traceIds);
@@ -86,8 +116,8 @@ public final class TracePruner {
    * reference: an upper bound, since a blob a newer span shares is kept.
    */
   public Removed count(Instant cutoff) throws SQLException {
-    String old = "SELECT trace_id FROM traces WHERE start_time < ?";
-    long traces = countOf("SELECT COUNT(*) FROM traces WHERE start_time < ?", cutoff);
+    String old = "SELECT t.trace_id FROM traces t WHERE " + PRUNABLE;
+    long traces = countOf("SELECT COUNT(*) FROM traces t WHERE " + PRUNABLE, cutoff);
     long spans = countOf("SELECT COUNT(*) FROM spans WHERE trace_id IN (" + old + ")", cutoff);
     long events = countOf("SELECT COUNT(*) FROM span_events WHERE span_id IN (SELECT span_id FROM spans WHERE trace_id IN (" + old + "))", cutoff);
     long blobs = countOf("SELECT COUNT(*) FROM (SELECT input_ref AS ref FROM spans WHERE trace_id IN (" + old + ")"
@@ -98,8 +128,9 @@ public final class TracePruner {
   private long countOf(String sql, Instant cutoff) throws SQLException {
     try (PreparedStatement st = connection.prepareStatement(sql)) {
       int n = st.getParameterMetaData().getParameterCount();
-      for (int i = 1; i <= n; i++) {
+      for (int i = 1; i + 1 <= n; i += 2) { // PRUNABLE's two parameters, as often as it occurs
         st.setObject(i, time(cutoff));
+        st.setObject(i + 1, time(silentSince(cutoff)));
       }
       try (ResultSet rs = st.executeQuery()) {
         rs.next();
@@ -110,9 +141,10 @@ public final class TracePruner {
 
   private List<String> oldest(Instant cutoff, int max) throws SQLException {
     try (PreparedStatement st = connection.prepareStatement(
-        "SELECT trace_id FROM traces WHERE start_time < ? ORDER BY start_time LIMIT ?")) {
+        "SELECT t.trace_id FROM traces t WHERE " + PRUNABLE + " ORDER BY t.start_time LIMIT ?")) {
       st.setObject(1, time(cutoff));
-      st.setInt(2, max);
+      st.setObject(2, time(silentSince(cutoff)));
+      st.setInt(3, max);
       List<String> ids = new ArrayList<>();
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
@@ -121,6 +153,12 @@ public final class TracePruner {
       }
       return ids;
     }
+  }
+
+  /** An unfinished trace goes only if no span of it ended after this. */
+  private static Instant silentSince(Instant cutoff) {
+    Instant grace = Instant.now().minus(UNFINISHED_GRACE);
+    return cutoff.isBefore(grace) ? cutoff : grace;
   }
 
   private long update(String sql, List<String> ids) throws SQLException {
