@@ -104,6 +104,9 @@ public final class TraceDb implements AutoCloseable {
     } catch (SecurityException e) {
       throw new CliException("cannot read " + data + ": " + e.getMessage());
     }
+    if (!Files.exists(base.resolveSibling(base.getFileName() + ".lock.db")) && CutShortFile.isCutShort(data)) {
+      throw new CliException(corrupt(data)); // H2 would open it at an older version and say nothing
+    }
     TraceDb db = new TraceDb(connect(base, writable), base);
     try {
       int version = db.schemaVersion();
@@ -144,9 +147,14 @@ public final class TraceDb implements AutoCloseable {
         return DriverManager.getConnection(url, H2Store.DEFAULT_USER, "");
       } catch (SQLException e) {
         last = e;
-        if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1 && !viaServer && !writable) {
+        boolean readOnly = !viaServer && !writable;
+        if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1 && readOnly) {
           viaServer = true; // an agent has it: read through its server
           continue;
+        }
+        if (e.getErrorCode() == ErrorCode.DATABASE_IS_READ_ONLY && readOnly) {
+          // H2 must rewrite a damaged file (one cut short, say) to open it, and this open may not write.
+          throw new CliException(corrupt(H2Store.dataFile(base)));
         }
         if (!transientOpenFailure(e) || System.nanoTime() > deadline) {
           break;
@@ -176,13 +184,17 @@ public final class TraceDb implements AutoCloseable {
   private static String openFailure(Path data, SQLException e) {
     int code = e.getErrorCode();
     if (code == ErrorCode.FILE_CORRUPTED_1) {
-      return data + " is not a readable H2 database (corrupt or truncated); it was left untouched";
+      return corrupt(data);
     }
     if (transientOpenFailure(e)) {
       return "trace database " + data + " is busy (another process is opening or closing it); tried for "
           + OPEN_WAIT.toSeconds() + " s: " + firstLine(e.getMessage());
     }
     return "cannot open trace database " + data + ": " + firstLine(e.getMessage());
+  }
+
+  private static String corrupt(Path data) {
+    return data + " is not a readable H2 database (corrupt or truncated); it was left untouched";
   }
 
   private static void sleep() {
