@@ -173,12 +173,21 @@ public final class TraceDb implements AutoCloseable {
     return "jdbc:h2:file:" + H2Store.basePath(base) + ";ACCESS_MODE_DATA=r;IFEXISTS=TRUE;TRACE_LEVEL_FILE=0";
   }
 
+  /**
+   * H2's lock-file races, which it reports as a fatal "Error opening database" (8000) though they pass
+   * as soon as the other process has the file ("Lock file recently modified": it changed within the
+   * last 2 s for 4 s running, as while an agent starts or another reader tries to take the lock).
+   */
+  private static final List<String> LOCK_FILE_RACES = List.of("Lock file recently modified", "Another process was faster", "Concurrent update");
+
   private static boolean transientOpenFailure(SQLException e) {
     int code = e.getErrorCode();
     return code == ErrorCode.DATABASE_ALREADY_OPEN_1
         || code == ErrorCode.CONNECTION_BROKEN_1
         || code == ErrorCode.DATABASE_IS_IN_EXCLUSIVE_MODE
-        || code == ErrorCode.LOCK_TIMEOUT_1;
+        || code == ErrorCode.LOCK_TIMEOUT_1
+        || (code == ErrorCode.ERROR_OPENING_DATABASE_1 && e.getMessage() != null
+            && LOCK_FILE_RACES.stream().anyMatch(e.getMessage()::contains));
   }
 
   private static String openFailure(Path data, SQLException e) {
