@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -64,7 +65,9 @@ final class HeaderDeadline extends Handler.Wrapper {
     Scheduler.Task[] task = new Scheduler.Task[1];
     task[0] = scheduler.schedule(() -> {
       if (pending.remove(connection, task[0])) {
-        connection.close();
+        // The socket, not the HTTP connection: closing that fails the half-read request, and Jetty
+        // would write a 500 for it before closing. The client gets no answer, as from nginx's header timeout.
+        connection.getEndPoint().close(new TimeoutException("request head not complete within " + timeoutMillis + " ms"));
       }
     }, timeoutMillis, TimeUnit.MILLISECONDS);
     Scheduler.Task previous = pending.put(connection, task[0]);

@@ -1,6 +1,7 @@
 package dev.tracewright.cli.http;
 
 import java.net.InetAddress;
+import java.util.concurrent.ArrayBlockingQueue;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -8,7 +9,6 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
@@ -30,7 +30,7 @@ public final class JettyServers {
    */
   public static Server build(String name, InetAddress address, int port, HttpLimits limits, Handler handler, Request.Handler errors) {
     QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), limits.minThreads(), THREAD_IDLE_MILLIS,
-        new BlockingArrayQueue<>(Math.min(64, limits.maxQueuedTasks()), 64, limits.maxQueuedTasks()));
+        new ArrayBlockingQueue<>(limits.maxQueuedTasks()));
     threads.setName(name);
     threads.setDaemon(true);
     Server server = new Server(threads);

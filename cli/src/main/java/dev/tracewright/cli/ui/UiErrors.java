@@ -18,8 +18,8 @@ import org.eclipse.jetty.util.Callback;
  * a browser never sends such a request and a script expects the API's errors.
  */
 final class UiErrors implements Request.Handler {
-  /** The targets Jetty gives a request whose own it could not parse (HttpConnection's badMessage). */
-  private static final Set<String> UNREAD_TARGETS = Set.of("/badMessage", "/badURI");
+  /** The targets Jetty gives a request whose own it could not parse (HttpConnection, HttpChannelState). */
+  private static final Set<String> UNREAD_TARGETS = Set.of("/badMessage", "/badURI", "/badRequest");
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {

@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.http.HttpScheme;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
 
 /**
  * The UI's requests: the pages and assets, and the JSON API under {@code /api/}. It answers only
@@ -94,7 +94,7 @@ final class UiHandler extends Handler.Abstract {
     if (target.getUser() != null || target.getHost() == null) {
       return false;
     }
-    int targetPort = target.getPort() >= 0 ? target.getPort() : HttpScheme.getDefaultPort(target.getScheme());
+    int targetPort = target.getPort() >= 0 ? target.getPort() : URIUtil.getDefaultPortForScheme(target.getScheme());
     return ours(bracketed(target.getHost().toLowerCase(Locale.ROOT)) + ":" + targetPort, port);
   }
 

@@ -114,7 +114,9 @@ class UiServerLimitsTest {
         try {
           out.write(("X-Slow-" + i + ": x\r\n").getBytes(StandardCharsets.US_ASCII));
           out.flush();
-          closed = in.read() < 0;
+          int b = in.read();
+          assertTrue(b < 0, "cut off without an answer, not with a 500 (" + (char) b + "...)");
+          closed = true;
         } catch (SocketTimeoutException e) {
           // still open: send the next line
         } catch (IOException e) {
@@ -301,16 +303,15 @@ class UiServerLimitsTest {
     return head.toString();
   }
 
-  /** True when the server closes (or resets) the connection before {@code within} has passed. */
+  /** True when the server closes (or resets) the connection, without answering, before {@code within} has passed. */
   private static boolean closedByServerWithin(Socket s, Duration within) throws IOException {
     long deadline = System.nanoTime() + within.toNanos();
     s.setSoTimeout(250);
     while (System.nanoTime() < deadline) {
       try {
-        if (s.getInputStream().read() < 0) {
-          return true;
-        }
-        // a byte of an answer (a 408, say): keep reading until the close
+        int b = s.getInputStream().read();
+        assertTrue(b < 0, "closed without an answer, not with a 500 (" + (char) b + "...)");
+        return true;
       } catch (SocketTimeoutException e) {
         // not yet
       } catch (IOException e) {
