@@ -133,7 +133,11 @@ public final class H2Store implements TraceStore {
    */
   public static String fileUrl(Path base, boolean autoServer, boolean ifExists) {
     StringBuilder u = new StringBuilder("jdbc:h2:file:").append(basePath(base));
-    u.append(";TRACE_LEVEL_FILE=0");
+    // No background writer: with one, CHECKPOINT SYNC can return while the chunk holding a commit
+    // is still queued in H2's writer threads (MVStore.commit() skips a store another thread began,
+    // and sync() only forces the file), so a kill -9 lost what flush() had confirmed. Without it
+    // each commit writes its chunk before it returns, and the checkpoint forces it to disk.
+    u.append(";TRACE_LEVEL_FILE=0;WRITE_DELAY=0");
     if (autoServer && LoopbackOnly.isLoopback()) {
       u.append(";AUTO_SERVER=TRUE");
     } else {
