@@ -5,7 +5,8 @@ package dev.tracewright.runtime.capture;
  * rules run, so they see what a reader of the JSON sees: {@code \}{@code u0073k-proj-...} is an
  * OpenAI key. Quotes, backslashes and control characters stay escaped, so JSON stays valid JSON
  * with the same meaning. {@code \\} pairs are skipped whole: {@code \\u0073} is a backslash and
- * the text {@code u0073}. Linear, and a no-op (same instance) for text without backslashes.
+ * the text {@code u0073} (escapes nested in JSON inside a JSON string are {@link NestedEscapes}'
+ * work). Linear, and a no-op (same instance) for text without backslashes.
  */
 final class JsonEscapeRule implements PatternRedactor.Rule {
 

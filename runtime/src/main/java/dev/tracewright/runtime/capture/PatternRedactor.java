@@ -20,15 +20,17 @@ public final class PatternRedactor implements Redactor {
 
   private final List<Rule> rules;
   private final boolean secretKeys;
+  private final boolean nestedEscapes;
 
   /** One rule: returns the text unchanged (the same instance) when it finds nothing. */
   interface Rule {
     String apply(String text);
   }
 
-  private PatternRedactor(List<Rule> rules, boolean secretKeys) {
+  private PatternRedactor(List<Rule> rules, boolean secretKeys, boolean nestedEscapes) {
     this.rules = List.copyOf(rules);
     this.secretKeys = secretKeys;
+    this.nestedEscapes = nestedEscapes;
   }
 
   public static Builder builder() {
@@ -40,7 +42,24 @@ public final class PatternRedactor implements Redactor {
     if (text == null || text.isEmpty()) {
       return text;
     }
-    String out = text.length() > MAX_INPUT_CHARS ? text.substring(0, MAX_INPUT_CHARS) : text;
+    String out = applyRules(text.length() > MAX_INPUT_CHARS ? text.substring(0, MAX_INPUT_CHARS) : text);
+    if (nestedEscapes) {
+      // A secret escaped inside JSON text inside JSON (a String argument holding JSON) shows only
+      // once its escapes are decoded. The view of the already redacted text is used only when the
+      // rules find more there: text whose escapes hide nothing comes back as it was.
+      String view = NestedEscapes.view(out);
+      if (view != out) {
+        String again = applyRules(view);
+        if (!again.equals(view)) {
+          return again;
+        }
+      }
+    }
+    return out;
+  }
+
+  private String applyRules(String text) {
+    String out = text;
     for (Rule rule : rules) {
       out = rule.apply(out);
     }
@@ -200,10 +219,15 @@ public final class PatternRedactor implements Redactor {
     private final List<Rule> rules = new ArrayList<>();
 
     private boolean secretKeys;
+    private boolean nestedEscapes;
 
-    /** Adds the built-in rules (order matters: specific shapes before generic ones). */
+    /**
+     * Adds the built-in rules (order matters: specific shapes before generic ones). With them, text
+     * holding escapes nested in JSON strings is looked at again with those escapes decoded.
+     */
     public Builder withDefaults() {
       secretKeys = true;
+      nestedEscapes = true;
       rules.add(new JsonEscapeRule());
       rules.add(new PemKeyRule());
       regex("jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", "eyJ");
@@ -242,7 +266,7 @@ public final class PatternRedactor implements Redactor {
     }
 
     public PatternRedactor build() {
-      return new PatternRedactor(rules, secretKeys);
+      return new PatternRedactor(rules, secretKeys, nestedEscapes);
     }
   }
 }

@@ -141,6 +141,70 @@ class RedactionCorpusTest {
     assertEquals(text, DEFAULTS.redact(text));
   }
 
+  static final String OPENAI_TAIL = "k-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh3i";
+  static final String GITHUB_TAIL = "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
+
+  /**
+   * Issue 20: a String argument holding JSON text whose secret is written as a JSON escape. The
+   * backslash is a real character of the argument, so Jackson escapes it again and the redactor
+   * sees {@code \\u0073k-proj-...}; one more level of JSON inside doubles it again.
+   */
+  static List<Arguments> issue20NestedEscapes() {
+    String once = "{\"note\":\"\\u0073" + OPENAI_TAIL + "\"}";
+    String github = "{\"note\":\"ghp\\u005f" + GITHUB_TAIL + "\"}";
+    String twice = "{\"outer\":\"{\\\"note\\\":\\\"\\\\u0073" + OPENAI_TAIL + "\\\"}\"}";
+    String githubTwice = "{\"outer\":\"{\\\"note\\\":\\\"ghp\\\\u005f" + GITHUB_TAIL + "\\\"}\"}";
+    return List.of(
+        Arguments.of("openai_key", once, OPENAI_TAIL.substring(2)),
+        Arguments.of("github_token", github, GITHUB_TAIL),
+        Arguments.of("openai_key", twice, OPENAI_TAIL.substring(2)),
+        Arguments.of("github_token", githubTwice, GITHUB_TAIL));
+  }
+
+  /** The argument serialized as the runtime does: a JSON object keyed by parameter name. */
+  private static String capturedArgument(String value) {
+    Captured c = new ContentCapture(1 << 20).arguments(ContentCapture.keys(new String[] {"payload"}), new Object[] {value});
+    return new String(c.json(), StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest(name = "{0} in {1}")
+  @MethodSource("issue20NestedEscapes")
+  void issue20SecretsEscapedInsideJsonTextArgumentsAreRedacted(String rule, String argument, String secret) throws Exception {
+    String captured = capturedArgument(argument);
+    assertTrue(captured.contains("\\\\u00"), "the escape is nested in what the redactor sees: " + captured);
+    String clean = DEFAULTS.redact(captured);
+    assertFalse(clean.contains(secret), clean);
+    assertTrue(clean.contains("[REDACTED:" + rule + "]"), clean);
+    assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(clean).has("payload"), "still JSON: " + clean);
+  }
+
+  /** The same, through the writer's path: captured arguments become a preview and a blob. */
+  @ParameterizedTest(name = "{0} in {1}")
+  @MethodSource("issue20NestedEscapes")
+  void issue20NestedEscapesNeverReachThePreviewOrTheBlob(String rule, String argument, String secret) {
+    Captured c = new ContentCapture(1 << 20).arguments(ContentCapture.keys(new String[] {"payload"}), new Object[] {argument});
+    ContentProcessor.Processed p = new ContentProcessor(DEFAULTS, 1_000).process(c, true);
+    String blob = new String(p.blob().content(), StandardCharsets.UTF_8);
+    assertFalse(p.preview().contains(secret), p.preview());
+    assertFalse(blob.contains(secret), blob);
+    assertTrue(blob.contains("[REDACTED:" + rule + "]"), blob);
+  }
+
+  /** Issue 20: escapes that hide nothing come out as they went in, byte for byte. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "C:\\users\\u0041pp\\data",
+      "{\"path\":\"C:\\users\\u0041pp\"}",
+      "a literal \\u0041 and \\\\u0042 and \\u0073k-short",
+      "{\"outer\":\"{\\\"x\\\":\\\"\\\\u0041\\\"}\"}",
+  })
+  void issue20EscapesWithoutSecretsSurviveCapture(String argument) {
+    String captured = capturedArgument(argument);
+    assertEquals(captured, DEFAULTS.redact(captured));
+    Captured c = new ContentCapture(1 << 20).arguments(ContentCapture.keys(new String[] {"payload"}), new Object[] {argument});
+    assertEquals(captured, new String(new ContentProcessor(DEFAULTS, 1_000).process(c, true).blob().content(), StandardCharsets.UTF_8));
+  }
+
   @Test
   void redactedJsonStaysJsonWithItsOtherFields() {
     assertEquals("{\"body\":\"{\\\"pin_password\\\":\\\"[REDACTED:secret]\\\"}\"}", DEFAULTS.redact("{\"body\":\"{\\\"pin_password\\\":84726153}\"}"));
@@ -210,7 +274,9 @@ class RedactionCorpusTest {
         "secret " + ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ").repeat(24_000), "Basic ".repeat(170_000),
         "Bearer " + "a".repeat(1_000_000), "Token " + "x".repeat(1_000_000), "Authorization: Basic ".repeat(50_000),
         "-----BEGIN PGP PRIVATE KEY BLOCK-----".repeat(25_000), "PWD=/".repeat(200_000),
-        "password: " + "click".repeat(200_000) + " here", "Authorization: Token ".repeat(50_000), "1".repeat(1_000_000))) {
+        "password: " + "click".repeat(200_000) + " here", "Authorization: Token ".repeat(50_000), "1".repeat(1_000_000),
+        // issue 20: nested escapes are decoded into a view, then the rules run again
+        "\\\\u0073k-".repeat(200_000), "\\\\\\\\u0073".repeat(100_000), "\\".repeat(1_000_000) + "u0073")) {
       assertTrue(DEFAULTS.redact(attack).length() > 0);
     }
   }
