@@ -23,6 +23,14 @@ final class SecretValueRule implements PatternRedactor.Rule {
       List.of("password", "passwd", "pwd", "passphrase", "secret", "secrets", "secretkey", "signingkey", "encryptionkey",
           "privatekey", "masterkey", "hmackey", "apikey", "accesskey", "token", "authorization", "auth", "credential",
           "credentials", "cookie", "sessionid");
+  /**
+   * Keys whose value a person picks (a password is often a plain word): their values are hidden
+   * whatever they look like. Other secrets (tokens, keys, auth, cookies) are made by machines: in
+   * running text, a plain word after one of them is a setting ("OAuth: enabled"), not the secret.
+   */
+  private static final List<String> CHOSEN_SUFFIXES = List.of("password", "passwd", "pwd", "passphrase", "secret", "secrets");
+  /** A plain word has at most this many letters; longer runs of letters may be generated. */
+  private static final int MAX_PLAIN_WORD = 16;
   /** Short keys that name a secret only as a whole word: "pin" but not "spin", "pass" but not "bypass". */
   private static final Set<String> SENSITIVE_KEYS = Set.of("pass", "pin", "otp", "cvv", "cvc");
   /** Schemes of an Authorization value: the credential is the word after them. */
@@ -107,6 +115,8 @@ final class SecretValueRule implements PatternRedactor.Rule {
           valueEnd = wordEnd(text, valueEnd + 1); // Authorization: Basic dXNlcjpwYXNz
         } else if (c == ':' && isProse(text, valueStart, valueEnd)) {
           continue; // "Reset your password: click the link"
+        } else if (isPlainWord(text, valueStart, valueEnd) && !choosesItsValue(text, nameStart, nameEnd)) {
+          continue; // "OAuth: enabled", "auth=none": a setting, not a credential
         }
       }
       if (valueEnd <= valueStart || text.startsWith("[REDACTED", valueStart)) {
@@ -147,6 +157,38 @@ final class SecretValueRule implements PatternRedactor.Rule {
       }
     }
     return false;
+  }
+
+  /** Whether the secret under this key is one a person picks: a password, a passphrase, a PIN. */
+  private static boolean choosesItsValue(String text, int from, int to) {
+    String name = normalize(text, from, to);
+    if (SENSITIVE_KEYS.contains(name)) {
+      return true;
+    }
+    for (String suffix : CHOSEN_SUFFIXES) {
+      if (name.endsWith(suffix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A word: 1 to {@value #MAX_PLAIN_WORD} ASCII letters. A credential made by a machine mixes in
+   * digits or symbols, or is longer (and {@link PatternRedactor#tokenShaped} holds for letters only
+   * from 24 on, so no word here is token-shaped).
+   */
+  private static boolean isPlainWord(String text, int from, int to) {
+    if (to - from < 1 || to - from > MAX_PLAIN_WORD) {
+      return false;
+    }
+    for (int k = from; k < to; k++) {
+      char ch = text.charAt(k);
+      if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String normalize(String text, int from, int to) {

@@ -205,6 +205,25 @@ class RedactionCorpusTest {
     assertEquals(captured, new String(new ContentProcessor(DEFAULTS, 1_000).process(c, true).blob().content(), StandardCharsets.UTF_8));
   }
 
+  /** Issue 20: look-alikes that were redacted; each must survive unchanged. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "OAuth: enabled",
+      "OAuth: enabled, SAML: disabled; auth=none; token: true",
+  })
+  void issue20LookalikesSurvive(String text) {
+    assertEquals(text, DEFAULTS.redact(text));
+  }
+
+  /** Issue 20: what the look-alike rules must still catch. */
+  @Test
+  void issue20WordsDoNotOpenALeak() {
+    assertEquals("OAuth: [REDACTED:secret]", DEFAULTS.redact("OAuth: ya29a0AfH6SMBx3kq"));
+    assertEquals("auth_token=[REDACTED:secret]", DEFAULTS.redact("auth_token=abc123"));
+    assertEquals("password: [REDACTED:secret]", DEFAULTS.redact("password: letmein"), "a password is often a plain word");
+    assertEquals("{\"token\":\"[REDACTED:secret]\"}", DEFAULTS.redact("{\"token\":\"enabled\"}"), "JSON values of secret keys stay hidden");
+  }
+
   @Test
   void redactedJsonStaysJsonWithItsOtherFields() {
     assertEquals("{\"body\":\"{\\\"pin_password\\\":\\\"[REDACTED:secret]\\\"}\"}", DEFAULTS.redact("{\"body\":\"{\\\"pin_password\\\":84726153}\"}"));
@@ -276,7 +295,7 @@ class RedactionCorpusTest {
         "-----BEGIN PGP PRIVATE KEY BLOCK-----".repeat(25_000), "PWD=/".repeat(200_000),
         "password: " + "click".repeat(200_000) + " here", "Authorization: Token ".repeat(50_000), "1".repeat(1_000_000),
         // issue 20: nested escapes are decoded into a view, then the rules run again
-        "\\\\u0073k-".repeat(200_000), "\\\\\\\\u0073".repeat(100_000), "\\".repeat(1_000_000) + "u0073")) {
+        "\\\\u0073k-".repeat(200_000), "\\\\\\\\u0073".repeat(100_000), "\\".repeat(1_000_000) + "u0073", "OAuth: on ".repeat(100_000))) {
       assertTrue(DEFAULTS.redact(attack).length() > 0);
     }
   }
