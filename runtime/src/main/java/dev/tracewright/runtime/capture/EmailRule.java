@@ -24,7 +24,7 @@ final class EmailRule implements PatternRedactor.Rule {
       }
       int end = domainEnd(text, at + 1);
       boolean urlUser = start >= 3 && text.startsWith("://", start - 3); // ssh://git@host: a URL's user, not a mailbox
-      if (start < at && end > 0 && (start == 0 || !isLocal(text.charAt(start - 1))) && !urlUser) {
+      if (start < at && end > 0 && (start == 0 || !isLocal(text.charAt(start - 1))) && !urlUser && !scpRemote(text, end)) {
         if (sb == null) {
           sb = new StringBuilder(text.length());
         }
@@ -36,6 +36,19 @@ final class EmailRule implements PatternRedactor.Rule {
       }
     }
     return sb == null ? text : sb.append(text, last, text.length()).toString();
+  }
+
+  /**
+   * {@code git@github.com:org/repo.git}, {@code deploy@host:~/app}: an scp-style remote, a user on
+   * a host and a path there, not a mailbox. The host is followed by a colon and, at once, a path.
+   * "mail bob@example.com: he knows" has a space after the colon and stays an email.
+   */
+  private static boolean scpRemote(String text, int domainEnd) {
+    if (domainEnd + 1 >= text.length() || text.charAt(domainEnd) != ':') {
+      return false;
+    }
+    char c = text.charAt(domainEnd + 1);
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "/~._".indexOf(c) >= 0;
   }
 
   private static boolean isLocal(char c) {

@@ -210,6 +210,8 @@ class RedactionCorpusTest {
   @ValueSource(strings = {
       "OAuth: enabled",
       "OAuth: enabled, SAML: disabled; auth=none; token: true",
+      "git@github.com:org/repo.git",
+      "git clone git@github.com:acme/agent.git && cd agent; deploy@build-01.example.com:~/releases/app.tar",
   })
   void issue20LookalikesSurvive(String text) {
     assertEquals(text, DEFAULTS.redact(text));
@@ -217,11 +219,13 @@ class RedactionCorpusTest {
 
   /** Issue 20: what the look-alike rules must still catch. */
   @Test
-  void issue20WordsDoNotOpenALeak() {
+  void issue20WordsAndRemotesDoNotOpenALeak() {
     assertEquals("OAuth: [REDACTED:secret]", DEFAULTS.redact("OAuth: ya29a0AfH6SMBx3kq"));
     assertEquals("auth_token=[REDACTED:secret]", DEFAULTS.redact("auth_token=abc123"));
     assertEquals("password: [REDACTED:secret]", DEFAULTS.redact("password: letmein"), "a password is often a plain word");
     assertEquals("{\"token\":\"[REDACTED:secret]\"}", DEFAULTS.redact("{\"token\":\"enabled\"}"), "JSON values of secret keys stay hidden");
+    assertEquals("mail [REDACTED:email]: he knows", DEFAULTS.redact("mail bob@example.com: he knows"));
+    assertEquals("[REDACTED:email]", DEFAULTS.redact("bob@example.com"));
   }
 
   @Test
@@ -295,7 +299,8 @@ class RedactionCorpusTest {
         "-----BEGIN PGP PRIVATE KEY BLOCK-----".repeat(25_000), "PWD=/".repeat(200_000),
         "password: " + "click".repeat(200_000) + " here", "Authorization: Token ".repeat(50_000), "1".repeat(1_000_000),
         // issue 20: nested escapes are decoded into a view, then the rules run again
-        "\\\\u0073k-".repeat(200_000), "\\\\\\\\u0073".repeat(100_000), "\\".repeat(1_000_000) + "u0073", "OAuth: on ".repeat(100_000))) {
+        "\\\\u0073k-".repeat(200_000), "\\\\\\\\u0073".repeat(100_000), "\\".repeat(1_000_000) + "u0073", "OAuth: on ".repeat(100_000),
+        "git@github.com:".repeat(70_000))) {
       assertTrue(DEFAULTS.redact(attack).length() > 0);
     }
   }
