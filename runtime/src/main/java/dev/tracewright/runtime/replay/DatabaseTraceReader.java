@@ -71,6 +71,9 @@ final class DatabaseTraceReader {
   private static List<RecordedSpan> spans(Connection c, String traceId, Map<String, List<RecordedEvent>> events, boolean withContent)
       throws SQLException {
     List<RecordedSpan> out = new ArrayList<>();
+    // Repeated values kept once, a parent's ID as the parent's own instance (parents start first).
+    SharedStrings shared = new SharedStrings();
+    Map<String, String> ids = new HashMap<>();
     String blobColumns = withContent
         ? "bi.content AS input_content, bo.content AS output_content, bi.media_type AS input_media, bo.media_type AS output_media"
         : "NULL AS input_content, NULL AS output_content, bi.media_type AS input_media, bo.media_type AS output_media";
@@ -83,18 +86,20 @@ final class DatabaseTraceReader {
         while (rs.next()) {
           CapturePolicy policy = policy(rs.getString("capture_policy"));
           String spanId = rs.getString("span_id");
+          ids.put(spanId, spanId);
+          String parentId = rs.getString("parent_span_id");
           out.add(new RecordedSpan(
               spanId,
-              rs.getString("parent_span_id"),
-              rs.getString("name"),
+              parentId == null ? null : ids.getOrDefault(parentId, parentId),
+              shared.of(rs.getString("name")),
               SpanKind.valueOf(rs.getString("kind")),
-              rs.getString("status"),
+              shared.of(rs.getString("status")),
               instant(rs, "start_time"),
               instant(rs, "end_time"),
               rs.getDouble("duration_ms"),
-              rs.getString("code_namespace"),
-              rs.getString("code_function"),
-              rs.getString("model"),
+              shared.of(rs.getString("code_namespace")),
+              shared.of(rs.getString("code_function")),
+              shared.of(rs.getString("model")),
               nullableLong(rs, "input_tokens"),
               nullableLong(rs, "output_tokens"),
               decimal(rs, "cost_usd"),

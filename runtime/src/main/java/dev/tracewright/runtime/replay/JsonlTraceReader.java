@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,7 +40,9 @@ final class JsonlTraceReader {
 
   private String chosen;
   private final Set<String> candidates = new LinkedHashSet<>();
-  private final Set<String> seenSpanIds = new HashSet<>();
+  /** Every span ID read, to itself: a parent's ID is then the parent's own instance. */
+  private final Map<String, String> spanIds = new HashMap<>();
+  private final SharedStrings shared = new SharedStrings();
   private final List<RecordedSpan> spans = new ArrayList<>();
 
   private JsonlTraceReader(Path file, String prefix) {
@@ -122,7 +124,7 @@ final class JsonlTraceReader {
       return; // several traces match: only their IDs are collected, for the message
     }
     RecordedSpan span = span(node, lineNumber);
-    if (!seenSpanIds.add(span.spanId())) {
+    if (spanIds.putIfAbsent(span.spanId(), span.spanId()) != null) {
       throw new IllegalArgumentException(where(lineNumber) + "span " + span.spanId() + " appears twice");
     }
     spans.add(span);
@@ -135,18 +137,20 @@ final class JsonlTraceReader {
   private RecordedSpan span(JsonNode n, int line) {
     String policyText = text(n, "capture_policy");
     CapturePolicy policy = policyText == null ? null : enumValue(CapturePolicy.class, policyText, "capture_policy", line);
+    // Repeated values are kept once (a parent's ID is the parent's own instance when it came
+    // first): a 200,000-span trace would otherwise hold a copy of each per span.
     return new RecordedSpan(
         requiredText(n, "span_id", line),
-        text(n, "parent_span_id"),
-        requiredText(n, "name", line),
+        parentId(text(n, "parent_span_id")),
+        shared.of(requiredText(n, "name", line)),
         enumValue(SpanKind.class, requiredText(n, "kind", line), "kind", line),
-        requiredText(n, "status", line),
+        shared.of(requiredText(n, "status", line)),
         instant(n, "start_time", line),
         instant(n, "end_time", line),
         n.path("duration_ms").asDouble(0),
-        text(n, "code_namespace"),
-        text(n, "code_function"),
-        text(n, "model"),
+        shared.of(text(n, "code_namespace")),
+        shared.of(text(n, "code_function")),
+        shared.of(text(n, "model")),
         longValue(n, "input_tokens"),
         longValue(n, "output_tokens"),
         n.hasNonNull("cost_usd") ? n.get("cost_usd").asDouble() : null,
@@ -157,6 +161,10 @@ final class JsonlTraceReader {
         content(n, "output", line),
         policy,
         events(n.get("events"), line));
+  }
+
+  private String parentId(String id) {
+    return id == null ? null : spanIds.getOrDefault(id, id);
   }
 
   /**

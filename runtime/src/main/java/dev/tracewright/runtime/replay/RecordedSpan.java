@@ -44,7 +44,7 @@ public record RecordedSpan(
   public static final String ERROR = "ERROR";
 
   public RecordedSpan {
-    attributes = attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+    attributes = attributes == null || attributes.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
     input = input == null ? RecordedContent.NONE : input;
     output = output == null ? RecordedContent.NONE : output;
     events = events == null ? List.of() : List.copyOf(events);
