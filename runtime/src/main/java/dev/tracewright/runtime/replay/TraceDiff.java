@@ -43,23 +43,102 @@ public final class TraceDiff {
    * One aligned span. For an added span the deltas are its own values (from nothing), for a
    * removed one their negation; {@code costDelta} is null when neither side has a cost. A path
    * deeper than {@value #MAX_PATH_SEGMENTS} levels starts with "…/" and keeps the deepest segments.
+   * The path is written out when asked for: a row holds only its place in the tree, so the rows
+   * of a deep trace cost memory in the number of spans, not in spans times path length.
    *
-   * @param a the span in trace a, null when added
-   * @param b the span in trace b, null when removed
+   * <p>A value with the accessors, {@code equals}, {@code hashCode} and {@code toString} of the
+   * record it used to be.
    */
-  public record Row(
-      String path,
-      int depth,
-      String name,
-      SpanKind kind,
-      Change change,
-      RecordedSpan a,
-      RecordedSpan b,
-      boolean statusChanged,
-      boolean outputChanged,
-      double durationDeltaMs,
-      long tokensDelta,
-      Double costDelta) {}
+  public static final class Row {
+    private final Pending at;
+    private final Change change;
+    private final boolean statusChanged;
+    private final boolean outputChanged;
+    private final double durationDeltaMs;
+    private final long tokensDelta;
+    private final Double costDelta;
+
+    private Row(Pending at, Change change, boolean statusChanged, boolean outputChanged, double durationDeltaMs, long tokensDelta,
+        Double costDelta) {
+      this.at = at;
+      this.change = change;
+      this.statusChanged = statusChanged;
+      this.outputChanged = outputChanged;
+      this.durationDeltaMs = durationDeltaMs;
+      this.tokensDelta = tokensDelta;
+      this.costDelta = costDelta;
+    }
+
+    /** {@code research/plan[0]/search[1]}: names and occurrence under each parent, from the root. */
+    public String path() {
+      return at.path();
+    }
+
+    public int depth() {
+      return at.depth;
+    }
+
+    public String name() {
+      return (at.b != null ? at.b : at.a).name();
+    }
+
+    public SpanKind kind() {
+      return (at.b != null ? at.b : at.a).kind();
+    }
+
+    public Change change() {
+      return change;
+    }
+
+    /** The span in trace a, null when added. */
+    public RecordedSpan a() {
+      return at.a;
+    }
+
+    /** The span in trace b, null when removed. */
+    public RecordedSpan b() {
+      return at.b;
+    }
+
+    public boolean statusChanged() {
+      return statusChanged;
+    }
+
+    public boolean outputChanged() {
+      return outputChanged;
+    }
+
+    public double durationDeltaMs() {
+      return durationDeltaMs;
+    }
+
+    public long tokensDelta() {
+      return tokensDelta;
+    }
+
+    public Double costDelta() {
+      return costDelta;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Row r && at.depth == r.at.depth && change == r.change && statusChanged == r.statusChanged
+          && outputChanged == r.outputChanged && Double.compare(durationDeltaMs, r.durationDeltaMs) == 0 && tokensDelta == r.tokensDelta
+          && Objects.equals(costDelta, r.costDelta) && Objects.equals(at.a, r.at.a) && Objects.equals(at.b, r.at.b) && path().equals(r.path());
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(path(), at.depth, name(), kind(), change, at.a, at.b, statusChanged, outputChanged, durationDeltaMs, tokensDelta, costDelta);
+    }
+
+    @Override
+    public String toString() {
+      return "Row[path=" + path() + ", depth=" + at.depth + ", name=" + name() + ", kind=" + kind() + ", change=" + change + ", a=" + at.a
+          + ", b=" + at.b + ", statusChanged=" + statusChanged + ", outputChanged=" + outputChanged + ", durationDeltaMs="
+          + durationDeltaMs + ", tokensDelta=" + tokensDelta + ", costDelta=" + costDelta + "]";
+    }
+  }
 
   /** A whole-number total on both sides. */
   public record Count(long a, long b) {
@@ -131,13 +210,22 @@ public final class TraceDiff {
    */
   static final int MAX_PATH_SEGMENTS = 64;
 
-  /** A pair of spans to align (either may be null): its own path segment, under its parent's. */
-  private record Pending(RecordedSpan a, RecordedSpan b, String segment, Pending parent, int depth) {
+  /**
+   * A pair of spans to align (either may be null) and its place: the n-th of its name under its
+   * parent pair. Its path is written out only when asked for.
+   */
+  private record Pending(RecordedSpan a, RecordedSpan b, int occurrence, Pending parent, int depth) {
+    /** A root's segment is its name (a second root of that name {@code name[1]}); a child's {@code name[n]}. */
+    String segment() {
+      String name = (a != null ? a : b).name();
+      return parent == null && occurrence == 0 ? name : name + "[" + occurrence + "]";
+    }
+
     String path() {
       Deque<String> segments = new ArrayDeque<>();
       Pending p = this;
       while (p != null && segments.size() < MAX_PATH_SEGMENTS) {
-        segments.push(p.segment);
+        segments.push(p.segment());
         p = p.parent;
       }
       return (p != null ? "…/" : "") + String.join("/", segments);
@@ -241,31 +329,24 @@ public final class TraceDiff {
     return s.input() == null ? null : s.input().hash();
   }
 
-  /** A root's segment is its name (a second root of that name {@code name[1]}); a child's {@code name[n]}. */
   private static Pending pending(RecordedSpan sa, RecordedSpan sb, int occurrence, Pending parent, int depth) {
-    String name = (sa != null ? sa : sb).name();
-    String segment = parent == null && occurrence == 0 ? name : name + "[" + occurrence + "]";
-    return new Pending(sa, sb, segment, parent, depth);
+    return new Pending(sa, sb, occurrence, parent, depth);
   }
 
   private static Row row(Pending p) {
     RecordedSpan sa = p.a;
     RecordedSpan sb = p.b;
-    String path = p.path();
-    RecordedSpan any = sa != null ? sa : sb;
     if (sb == null) {
-      return new Row(path, p.depth, any.name(), any.kind(), Change.REMOVED, sa, null, false, false,
-          -sa.durationMs(), -sa.totalTokens(), sa.costUsd() == null ? null : -sa.costUsd());
+      return new Row(p, Change.REMOVED, false, false, -sa.durationMs(), -sa.totalTokens(), sa.costUsd() == null ? null : -sa.costUsd());
     }
     if (sa == null) {
-      return new Row(path, p.depth, any.name(), any.kind(), Change.ADDED, null, sb, false, false,
-          sb.durationMs(), sb.totalTokens(), sb.costUsd());
+      return new Row(p, Change.ADDED, false, false, sb.durationMs(), sb.totalTokens(), sb.costUsd());
     }
     boolean statusChanged = !Objects.equals(sa.status(), sb.status());
     boolean outputChanged = !sameOutput(sa, sb);
     Double costDelta = sa.costUsd() == null && sb.costUsd() == null ? null : nz(sb.costUsd()) - nz(sa.costUsd());
-    return new Row(path, p.depth, sb.name(), sb.kind(), statusChanged || outputChanged ? Change.CHANGED : Change.SAME, sa, sb,
-        statusChanged, outputChanged, sb.durationMs() - sa.durationMs(), sb.totalTokens() - sa.totalTokens(), costDelta);
+    return new Row(p, statusChanged || outputChanged ? Change.CHANGED : Change.SAME, statusChanged, outputChanged,
+        sb.durationMs() - sa.durationMs(), sb.totalTokens() - sa.totalTokens(), costDelta);
   }
 
   /**
