@@ -58,11 +58,11 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
 
   /** Where a span of a replayed trace stands: its path, its claimed recording, the answer. */
   private static final class Replayed {
-    final String path;
+    final Object path; // the hook's key for this span's path (names from the root)
     Object ticket; // null: runs for real
     ReplayHook.Answer answer;
 
-    Replayed(String path) {
+    Replayed(Object path) {
       this.path = path;
     }
   }
@@ -175,8 +175,8 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
 
   private void joinReplay(LiveSpan parent) {
     try {
-      String parentPath = parent == null || parent.replay == null ? null : parent.replay.path;
-      Replayed r = new Replayed(parentPath == null ? site.name : parentPath + "/" + site.name);
+      Object parentPath = parent == null || parent.replay == null ? null : parent.replay.path;
+      Replayed r = new Replayed(root.replay.path(parentPath, site.name));
       r.ticket = root.replay.claim(site, parentPath);
       replay = r;
     } catch (Throwable t) {

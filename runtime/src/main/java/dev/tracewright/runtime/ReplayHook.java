@@ -10,11 +10,19 @@ public interface ReplayHook {
   String sourceTraceId();
 
   /**
-   * A span started under {@code parentPath} (span names from the root, '/'-separated; null for a
-   * root). Claims its recording in call order and returns a ticket for {@link #answer}, or null:
-   * the call runs for real.
+   * The path of a span named {@code name} under {@code parentPath} (what this method returned for
+   * its parent; null for a root): an opaque key the span keeps for its children and its claim.
+   * Equal paths (the same names from the root down) give the same key, whatever their depth, at
+   * the cost of one small object: a path string per span grew with the square of the depth.
    */
-  Object claim(TracedCall.Site site, String parentPath);
+  Object path(Object parentPath, String name);
+
+  /**
+   * A span started under {@code parentPath} (the parent's {@link #path}; null for a root). Claims
+   * its recording in call order and returns a ticket for {@link #answer}, or null: the call runs
+   * for real.
+   */
+  Object claim(TracedCall.Site site, Object parentPath);
 
   /**
    * The answer to a claimed call, or null to run it for real.

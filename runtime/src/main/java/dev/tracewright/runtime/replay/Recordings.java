@@ -9,21 +9,23 @@ import java.util.Set;
 /**
  * The recorded calls a replay hands out, grouped by parent path and call site, each group in call
  * order (the trace's depth-first order: for sequential code, the order the calls were made).
+ * Paths are {@link SpanPaths} nodes, so the index is linear in the number of spans whatever their
+ * depth; the replayed run's paths are interned in the same tree, so equal paths meet.
  */
 final class Recordings {
-  /** A group: the calls of one call site under one parent path. */
-  record Key(String parentPath, String callSite) {}
+  /** A group: the calls of one call site under one parent path (null: at the root). */
+  record Key(SpanPaths.Node parentPath, String callSite) {}
 
+  private final SpanPaths paths = new SpanPaths();
   private final Map<Key, List<RecordedSpan>> groups = new HashMap<>();
-  private final Map<String, String> paths = new HashMap<>();
+  private final Map<String, SpanPaths.Node> pathOf = new HashMap<>();
   private final List<RecordedSpan> answerable = new ArrayList<>();
 
   Recordings(RecordedTrace trace, Set<dev.tracewright.annotations.SpanKind> kinds) {
-    Map<String, RecordedSpan> byId = trace.byId();
     for (RecordedSpan s : trace.spans()) { // parents come before their children
-      RecordedSpan parent = s.parentSpanId() == null ? null : byId.get(s.parentSpanId());
-      String parentPath = parent == null ? null : paths.get(parent.spanId());
-      paths.put(s.spanId(), parentPath == null ? s.name() : parentPath + "/" + s.name());
+      // A parent not in the trace (another process) makes a root, as in RecordedTrace.
+      SpanPaths.Node parentPath = s.parentSpanId() == null ? null : pathOf.get(s.parentSpanId());
+      pathOf.put(s.spanId(), paths.child(parentPath, s.name()));
       if (kinds.contains(s.kind())) {
         groups.computeIfAbsent(new Key(parentPath, CallSite.of(s)), k -> new ArrayList<>()).add(s);
         answerable.add(s);
@@ -51,7 +53,13 @@ final class Recordings {
     return answerable;
   }
 
-  String path(RecordedSpan span) {
-    return paths.get(span.spanId());
+  /** A recorded span's own path. */
+  SpanPaths.Node path(RecordedSpan span) {
+    return pathOf.get(span.spanId());
+  }
+
+  /** The path of a span of the replayed run named {@code name} under {@code parent} (null: a root). */
+  SpanPaths.Node path(SpanPaths.Node parent, String name) {
+    return paths.child(parent, name);
   }
 }

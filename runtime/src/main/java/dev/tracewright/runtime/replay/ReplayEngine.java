@@ -53,7 +53,12 @@ final class ReplayEngine implements ReplayHook {
   }
 
   @Override
-  public synchronized Object claim(TracedCall.Site site, String parentPath) {
+  public synchronized Object path(Object parentPath, String name) {
+    return recordings.path((SpanPaths.Node) parentPath, name);
+  }
+
+  @Override
+  public synchronized Object claim(TracedCall.Site site, Object parentPath) {
     if (parentPath == null) {
       runs++;
     }
@@ -65,7 +70,7 @@ final class ReplayEngine implements ReplayHook {
       // not reach the real tool or model under FAIL: it fails instead.
       return policy == MismatchPolicy.FAIL && site.answerable() ? AFTER_CLOSE : null;
     }
-    Recordings.Key key = new Recordings.Key(parentPath, CallSite.of(site));
+    Recordings.Key key = new Recordings.Key((SpanPaths.Node) parentPath, CallSite.of(site));
     int n = calls.merge(key, 1, Integer::sum);
     int nthOfSite = callsPerSite.merge(key.callSite(), 1, Integer::sum);
     if (!site.answerable()) {
@@ -167,7 +172,7 @@ final class ReplayEngine implements ReplayHook {
     }
     String message =
         "Replay of trace " + trace.traceId() + ": call " + t.n() + " of " + CallSite.describe(site) + " under "
-            + (t.key().parentPath() == null ? "(root)" : t.key().parentPath()) + ": " + what;
+            + (t.key().parentPath() == null ? "(root)" : t.key().parentPath().text()) + ": " + what;
     synchronized (this) {
       mismatches.add(message);
     }
@@ -191,9 +196,8 @@ final class ReplayEngine implements ReplayHook {
   }
 
   private String parentPathOf(RecordedSpan s) {
-    String path = recordings.path(s);
-    int slash = path.lastIndexOf('/');
-    return slash < 0 ? "(root)" : path.substring(0, slash);
+    SpanPaths.Node parent = recordings.path(s).parent;
+    return parent == null ? "(root)" : parent.text();
   }
 
   synchronized List<String> mismatches() {
