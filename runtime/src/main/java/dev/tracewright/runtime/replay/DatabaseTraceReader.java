@@ -74,6 +74,7 @@ final class DatabaseTraceReader {
     // Repeated values kept once, a parent's ID as the parent's own instance (parents start first).
     SharedStrings shared = new SharedStrings();
     Map<String, String> ids = new HashMap<>();
+    SpanNumbers numbers = new SpanNumbers(); // a bad time or count is refused here, naming the span
     String blobColumns = withContent
         ? "bi.content AS input_content, bo.content AS output_content, bi.media_type AS input_media, bo.media_type AS output_media"
         : "NULL AS input_content, NULL AS output_content, bi.media_type AS input_media, bo.media_type AS output_media";
@@ -88,7 +89,7 @@ final class DatabaseTraceReader {
           String spanId = rs.getString("span_id");
           ids.put(spanId, spanId);
           String parentId = rs.getString("parent_span_id");
-          out.add(new RecordedSpan(
+          RecordedSpan span = new RecordedSpan(
               spanId,
               parentId == null ? null : ids.getOrDefault(parentId, parentId),
               shared.of(rs.getString("name")),
@@ -109,7 +110,9 @@ final class DatabaseTraceReader {
               content(rs, "input", withContent),
               content(rs, "output", withContent),
               policy,
-              events.getOrDefault(spanId, List.of())));
+              events.getOrDefault(spanId, List.of()));
+          numbers.check("trace " + traceId + ": ", span);
+          out.add(span);
         }
       }
     }

@@ -43,6 +43,7 @@ final class JsonlTraceReader {
   /** Every span ID read, to itself: a parent's ID is then the parent's own instance. */
   private final Map<String, String> spanIds = new HashMap<>();
   private final SharedStrings shared = new SharedStrings();
+  private final SpanNumbers numbers = new SpanNumbers();
   private final List<RecordedSpan> spans = new ArrayList<>();
 
   private JsonlTraceReader(Path file, String prefix) {
@@ -137,22 +138,25 @@ final class JsonlTraceReader {
   private RecordedSpan span(JsonNode n, int line) {
     String policyText = text(n, "capture_policy");
     CapturePolicy policy = policyText == null ? null : enumValue(CapturePolicy.class, policyText, "capture_policy", line);
+    String spanId = requiredText(n, "span_id", line);
+    String name = shared.of(requiredText(n, "name", line));
+    String at = where(line) + SpanNumbers.label(spanId, name);
     // Repeated values are kept once (a parent's ID is the parent's own instance when it came
     // first): a 200,000-span trace would otherwise hold a copy of each per span.
-    return new RecordedSpan(
-        requiredText(n, "span_id", line),
+    RecordedSpan span = new RecordedSpan(
+        spanId,
         parentId(text(n, "parent_span_id")),
-        shared.of(requiredText(n, "name", line)),
+        name,
         enumValue(SpanKind.class, requiredText(n, "kind", line), "kind", line),
         shared.of(requiredText(n, "status", line)),
         instant(n, "start_time", line),
         instant(n, "end_time", line),
-        n.path("duration_ms").asDouble(0),
+        SpanNumbers.durationMs(n.get("duration_ms"), at),
         shared.of(text(n, "code_namespace")),
         shared.of(text(n, "code_function")),
         shared.of(text(n, "model")),
-        longValue(n, "input_tokens"),
-        longValue(n, "output_tokens"),
+        SpanNumbers.count(n.get("input_tokens"), "input_tokens", at),
+        SpanNumbers.count(n.get("output_tokens"), "output_tokens", at),
         n.hasNonNull("cost_usd") ? n.get("cost_usd").asDouble() : null,
         text(n, "error_type"),
         text(n, "error_message"),
@@ -161,6 +165,8 @@ final class JsonlTraceReader {
         content(n, "output", line),
         policy,
         events(n.get("events"), line));
+    numbers.check(where(line), span);
+    return span;
   }
 
   private String parentId(String id) {
@@ -220,11 +226,6 @@ final class JsonlTraceReader {
   private static String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     return v == null || v.isNull() ? null : v.asText();
-  }
-
-  private static Long longValue(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    return v == null || v.isNull() ? null : v.asLong();
   }
 
   private Instant instant(JsonNode n, String field, int line) {

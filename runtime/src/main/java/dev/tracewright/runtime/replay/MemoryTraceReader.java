@@ -50,12 +50,15 @@ final class MemoryTraceReader {
     events.values().forEach(list -> list.sort(java.util.Comparator.comparingInt(RecordedEvent::seq)));
     Map<String, BlobRecord> blobs = store.blobs();
     List<RecordedSpan> spans = new ArrayList<>();
+    SpanNumbers numbers = new SpanNumbers();
     for (SpanRecord s : all) {
       if (s.traceId().equals(traceId)) {
-        spans.add(new RecordedSpan(s.spanId(), s.parentSpanId(), s.name(), s.kind(), s.status(), s.startTime(), s.endTime(),
+        RecordedSpan span = new RecordedSpan(s.spanId(), s.parentSpanId(), s.name(), s.kind(), s.status(), s.startTime(), s.endTime(),
             s.durationMs(), s.codeNamespace(), s.codeFunction(), s.model(), s.inputTokens(), s.outputTokens(), s.costUsd(),
             s.errorType(), s.errorMessage(), text(s.attributes()), content(s.inputPreview(), s.inputRef(), blobs),
-            content(s.outputPreview(), s.outputRef(), blobs), s.capturePolicy(), events.getOrDefault(s.spanId(), List.of())));
+            content(s.outputPreview(), s.outputRef(), blobs), s.capturePolicy(), events.getOrDefault(s.spanId(), List.of()));
+        numbers.check("trace " + traceId + ": ", span);
+        spans.add(span);
       }
     }
     return RecordedTrace.of(traceId, spans);
