@@ -202,4 +202,44 @@ class DiffCommandTest {
         cli("diff", "a\u0000b", original, "--db", db.toString()).err(), "a name no file system allows");
     assertEquals("tracewright: no trace with ID starting 'ffffffff' in the database\n", cli("diff", "ffffffff", original, "--db", db.toString()).err());
   }
+
+  /**
+   * Issue 20, item 5: times and token counts out of range are bad input (exit 2, one line naming the
+   * span and field). Before, times centuries apart threw ArithmeticException in the trace's duration
+   * (exit 3, an internal error) and 1e30 tokens were read as Long.MAX_VALUE without a word.
+   */
+  @Test
+  void outOfRangeTimesAndTokenCountsAreBadInput() throws Exception {
+    Path exported = dir.resolve("original.jsonl");
+    assertEquals(0, cli("export", "--format", "jsonl", "--content", "--trace", original, "-o", exported.toString(), "--db", db.toString()).exit());
+    String text = Files.readString(exported);
+    assertTrue(text.contains("\"input_tokens\":1000,"), text);
+    Path huge = Files.writeString(dir.resolve("huge.jsonl"), text.replace("\"input_tokens\":1000,", "\"input_tokens\":1e30,"));
+    Result r = cli("diff", huge.toString(), again, "--db", db.toString());
+    assertEquals(2, r.exit(), r.err() + r.out());
+    assertTrue(r.err().startsWith("tracewright: " + huge + ":"), r.err());
+    assertTrue(r.err().endsWith(" (chat): input_tokens 1.0E30 is not a whole number between 0 and 9223372036854775807\n"), r.err());
+    assertEquals("", r.out());
+
+    // Two roots a billion years either side of now: the trace's duration, first start to last end, overflowed.
+    String root = "{\"trace_id\":\"0123456789abcdef0123456789abcdef\",\"span_id\":\"%s\",\"name\":\"research\",\"kind\":\"AGENT\","
+        + "\"status\":\"OK\",\"start_time\":\"%s\",\"end_time\":\"%s\",\"duration_ms\":1.0}\n";
+    Path ages = Files.writeString(dir.resolve("ages.jsonl"), String.format(root, "0000000000000001", "-1000000000-01-01T00:00:00Z",
+        "-1000000000-01-01T00:00:00.001Z") + String.format(root, "0000000000000002", "+1000000000-01-01T00:00:00Z", "+1000000000-01-01T00:00:00.001Z"));
+    r = cli("diff", ages.toString(), ages.toString());
+    assertEquals(2, r.exit(), r.err() + r.out());
+    assertEquals("tracewright: " + ages + ":1: span 0000000000000001 (research): start_time -1000000000-01-01T00:00:00Z is outside"
+        + " 1970-01-01T00:00:00Z..2262-04-11T23:47:16.854775807Z (epoch nanoseconds in a long, as recorded)\n", r.err());
+
+    // The same checks on the database's rows: a span that ends before it starts.
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(H2Store.fileUrl(db, false, true), "sa", "");
+        java.sql.Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE spans SET end_time = start_time - INTERVAL '1' SECOND WHERE trace_id = '" + again + "' AND name = 'plan'");
+    }
+    r = cli("diff", original, again, "--db", db.toString());
+    assertEquals(2, r.exit(), r.err() + r.out());
+    assertTrue(r.err().startsWith("tracewright: trace " + again + ": span "), r.err());
+    assertTrue(r.err().contains(" (plan): end_time ") && r.err().contains(" is before start_time "), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+  }
 }
