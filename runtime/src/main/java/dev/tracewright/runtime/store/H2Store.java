@@ -375,6 +375,9 @@ public final class H2Store implements TraceStore {
       unsyncedCommits = false;
     } catch (SQLException | RuntimeException | Error e) {
       abandon(connection);
+      // This exception reports the lost commits; the writer now writes them again and syncs, and
+      // that sync must not fail once more for the same loss.
+      commitsLost = false;
       throw e;
     }
   }

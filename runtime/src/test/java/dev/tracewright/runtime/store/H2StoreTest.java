@@ -293,6 +293,26 @@ class H2StoreTest {
   }
 
   @Test
+  void aFailedSyncIsReportedOnceAndTheRewriteAfterItSyncs() throws Exception {
+    H2Store store = H2Store.file(dir.resolve("resync/traces"));
+    WriteBatch batch = new WriteBatch(List.of(), List.of(), List.of(), List.of(new BlobRecord("a".repeat(64), "text/plain", new byte[] {1})));
+    try {
+      store.write(batch);
+      store.connection().close(); // the session dies between the commit and the sync
+      assertThrows(SQLException.class, store::sync);
+      store.write(batch); // what the writer does after a failed sync: everything since the last one again
+      // Before: this threw 'failed before its last commits were synced' too, so the writer counted
+      // every span since the last sync as failed although it had just written them again.
+      store.sync();
+      try (Connection c = open(dir.resolve("resync/traces"))) {
+        assertEquals(List.of(List.of(1L)), rows(c, "SELECT COUNT(*) FROM blobs"));
+      }
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
   void autoServerSocketListensOnLoopbackOnly() throws Exception {
     Path base = dir.resolve("shared/traces");
     H2Store store = H2Store.file(base);
