@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -413,9 +414,8 @@ public final class H2Store implements TraceStore {
     if (file != null) {
       prepareDirectory(file.getParent());
     }
-    Connection c = DriverManager.getConnection(url, user, password);
+    Connection c = openSchema();
     try {
-      Schema.migrate(c);
       c.setAutoCommit(false);
       insertSpan = c.prepareStatement("INSERT INTO spans (" + SPAN_COLUMNS + ")" + SPAN_VALUES);
       insertEvent = c.prepareStatement("INSERT INTO span_events (span_id, seq, time, name, attributes) VALUES (?,?,?,?,?)");
@@ -441,6 +441,71 @@ public final class H2Store implements TraceStore {
       restrictFiles(file);
     }
     return c;
+  }
+
+  /**
+   * Connects and creates or migrates the schema. A file H2 calls corrupt, or one that lost tables
+   * its schema version says it has, is moved aside and a new file is started (warned once per
+   * move): otherwise nothing would ever be recorded again. See {@link DamagedFile}.
+   */
+  private Connection openSchema() throws SQLException {
+    Path data = file == null ? null : dataFile(file);
+    Object identity = data == null ? null : DamagedFile.identity(data);
+    try {
+      return connectAndMigrate();
+    } catch (SQLException e) {
+      if (data == null || !DamagedFile.isDamage(e)) {
+        throw e;
+      }
+      Path aside;
+      try {
+        aside = DamagedFile.moveAside(data, identity);
+      } catch (IOException move) {
+        e.addSuppressed(move);
+        throw e;
+      }
+      if (aside != null) {
+        LOG.log(Level.WARNING, "Tracewright's trace database " + data + " is damaged (" + LogSafe.describe(e)
+            + "); it was moved to " + aside + " (H2's Recover tool may get traces back from it) and a new one was started");
+      }
+      return connectAndMigrate();
+    }
+  }
+
+  private Connection connectAndMigrate() throws SQLException {
+    Connection c = DriverManager.getConnection(url, user, password);
+    try {
+      requireTablesOfItsVersion(c);
+      Schema.migrate(c);
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /** A database at schema version 1 or later has the four tables every version has. */
+  private static void requireTablesOfItsVersion(Connection c) throws SQLException {
+    int version;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME = 'SCHEMA_VERSION'")) {
+      rs.next();
+      if (rs.getInt(1) == 0) {
+        return; // a new database
+      }
+      version = Schema.version(st);
+    }
+    if (version == 0) {
+      return;
+    }
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'"
+            + " AND TABLE_NAME IN ('TRACES', 'SPANS', 'SPAN_EVENTS', 'BLOBS')")) {
+      rs.next();
+      if (rs.getInt(1) < 4) {
+        throw new DamagedFile.MissingTables("schema version " + version + " but only " + rs.getInt(1) + " of its tables traces, spans, span_events, blobs");
+      }
+    }
   }
 
   /**
