@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -37,7 +38,7 @@ final class Browser implements AutoCloseable {
 
   private Browser(ChromeDriver driver) {
     this.driver = driver;
-    this.wait = new WebDriverWait(driver, WAIT);
+    this.wait = live(new WebDriverWait(driver, WAIT));
   }
 
   static Browser start() {
@@ -76,7 +77,16 @@ final class Browser implements AutoCloseable {
 
   /** Waits for the condition; on timeout the message says {@code what} and what the page showed instead. */
   void until(String what, java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> instead) {
-    new WebDriverWait(driver, WAIT).withMessage(() -> what + " " + instead.get()).until(d -> condition.getAsBoolean());
+    live(new WebDriverWait(driver, WAIT)).withMessage(() -> what + " " + instead.get()).until(d -> condition.getAsBoolean());
+  }
+
+  /**
+   * Live pages replace their rows as spans arrive: an element read during a re-render is stale, and
+   * the wait reads again (CI of 2026-12-07 failed once on it in aRunningTraceGrowsOnItsPageWithoutAReload).
+   */
+  private static WebDriverWait live(WebDriverWait wait) {
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
   }
 
   Object js(String script, Object... args) {
