@@ -1,6 +1,11 @@
 package dev.tracewright.springai;
 
+import dev.tracewright.annotations.Agent;
+import dev.tracewright.annotations.LlmCall;
+import dev.tracewright.annotations.Retrieval;
+import dev.tracewright.annotations.Step;
 import java.lang.System.Logger.Level;
+import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Set;
@@ -13,6 +18,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * Makes Spring create a bean as its generated {@code *Traced} subclass: for every bean definition that
@@ -67,18 +73,44 @@ final class TracedBeanClasses implements BeanFactoryPostProcessor, Ordered {
     }
   }
 
-  /** The overrides the processor generated carry the original's annotations, Spring AI's {@code @Tool} included. */
+  /**
+   * The overrides the processor generated carry the original's annotations, Spring AI's {@code @Tool}
+   * included. Only those that record a span count: an override that merely forwards (generated so
+   * scanners of declared methods still find a {@code @Tool} the class does not trace) records
+   * nothing, so Spring AI's tool observation must make that tool's span.
+   */
   private void rememberTools(Class<?> traced) {
     for (Method method : traced.getDeclaredMethods()) {
       if (!Modifier.isPublic(method.getModifiers()) || method.isSynthetic() || method.isBridge()) {
         continue;
       }
       MergedAnnotation<?> tool = MergedAnnotations.from(method).get(SPRING_AI_TOOL);
-      if (tool.isPresent()) {
+      if (tool.isPresent() && recordsASpan(traced.getSuperclass(), method)) {
         String name = tool.getValue("name", String.class).orElse("");
         tracedToolNames.add(name.isEmpty() ? method.getName() : name);
       }
     }
+  }
+
+  /**
+   * Whether the processor traces {@code override}'s original, by its own rule (ModelReader): a span
+   * annotation on the method, or one on the class for the class's own public methods.
+   */
+  static boolean recordsASpan(Class<?> original, Method override) {
+    Method method = ReflectionUtils.findMethod(original, override.getName(), override.getParameterTypes());
+    if (method == null) {
+      return false;
+    }
+    return hasSpanAnnotation(method)
+        || (method.getDeclaringClass() == original && Modifier.isPublic(method.getModifiers()) && hasSpanAnnotation(original));
+  }
+
+  private static boolean hasSpanAnnotation(AnnotatedElement element) {
+    return element.isAnnotationPresent(Agent.class)
+        || element.isAnnotationPresent(dev.tracewright.annotations.Tool.class)
+        || element.isAnnotationPresent(LlmCall.class)
+        || element.isAnnotationPresent(Retrieval.class)
+        || element.isAnnotationPresent(Step.class);
   }
 
   @Override

@@ -159,6 +159,25 @@ class SpringAiOpenAiTest {
   }
 
   @Test
+  void aToolOfATracedBeanThatTracewrightDoesNotTraceGetsItsSpanFromTheObservation() throws Exception {
+    try (FakeOpenAi openAi = new FakeOpenAi(
+            FakeOpenAi.toolCall("call_r1", "exchange_rate", "{}", 30, 9),
+            FakeOpenAi.answer("160 yen per euro.", 45, 7));
+        ConfigurableApplicationContext context = start(openAi)) {
+      assertEquals("160 yen per euro.", context.getBean(TravelAgent.class).budget("How many yen per euro?"));
+      assertTrue(openAi.requests.get(1).contains("160"), "the tool ran and its result went back to the model");
+    }
+    // Before: the forwarding override counted as traced, the observation left the call to it, and
+    // nothing recorded the tool (three spans).
+    List<Row> spans = StoredSpans.read(dir.resolve("traces"));
+    assertEquals(List.of("AGENT budget", "LLM chat gpt-4o-mini", "TOOL exchange_rate", "LLM chat gpt-4o-mini"),
+        spans.stream().map(s -> s.kind() + " " + s.name()).toList());
+    Row tool = spans.get(2);
+    assertEquals(spans.get(0).spanId(), tool.parentSpanId());
+    assertEquals("call_r1", tool.attributes().path("gen_ai.tool.call.id").asText());
+  }
+
+  @Test
   void failedModelCallIsAnErrorSpan() throws Exception {
     try (FakeOpenAi openAi = new FakeOpenAi(new FakeOpenAi.Reply(500,
             "{\"error\":{\"message\":\"model overloaded\",\"type\":\"server_error\"}}"));
