@@ -45,7 +45,8 @@ final class JsonEscapeRule implements PatternRedactor.Rule {
     return sb == null ? text : sb.append(text, last, text.length()).toString();
   }
 
-  private static int hex4(String text, int from) {
+  /** The value of the 4 hex digits at {@code from}, or -1 if they are not hex digits. */
+  static int hex4(String text, int from) {
     int v = 0;
     for (int k = from; k < from + 4; k++) {
       int d = Character.digit(text.charAt(k), 16);

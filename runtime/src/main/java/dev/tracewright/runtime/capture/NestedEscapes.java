@@ -37,7 +37,7 @@ final class NestedEscapes {
         decoded = '/';
         width = 1;
       } else if (runEnd + 5 <= text.length() && text.charAt(runEnd) == 'u') {
-        int cp = hex4(text, runEnd + 1);
+        int cp = JsonEscapeRule.hex4(text, runEnd + 1);
         if (cp > 0x20 && cp < 0x7f && cp != '"' && cp != '\\') {
           decoded = cp;
           width = 5;
@@ -53,17 +53,5 @@ final class NestedEscapes {
       i = text.indexOf('\\', Math.max(runEnd, last));
     }
     return sb == null ? text : sb.append(text, last, text.length()).toString();
-  }
-
-  private static int hex4(String text, int from) {
-    int v = 0;
-    for (int k = from; k < from + 4; k++) {
-      int d = Character.digit(text.charAt(k), 16);
-      if (d < 0) {
-        return -1;
-      }
-      v = v * 16 + d;
-    }
-    return v;
   }
 }

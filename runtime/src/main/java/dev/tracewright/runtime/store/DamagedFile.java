@@ -6,7 +6,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,6 +32,25 @@ final class DamagedFile {
   static final class MissingTables extends SQLException {
     MissingTables(String message) {
       super(message);
+    }
+  }
+
+  /** A database whose schema has a version (1 or later) has the four tables every version has. */
+  static void requireTablesOfItsVersion(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(
+            "SELECT SUM(CASE WHEN TABLE_NAME = 'SCHEMA_VERSION' THEN 1 ELSE 0 END), SUM(CASE WHEN TABLE_NAME <> 'SCHEMA_VERSION' THEN 1 ELSE 0 END)"
+                + " FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'"
+                + " AND TABLE_NAME IN ('SCHEMA_VERSION', 'TRACES', 'SPANS', 'SPAN_EVENTS', 'BLOBS')")) {
+      rs.next();
+      int tables = rs.getInt(2);
+      if (rs.getInt(1) == 0 || tables == 4) {
+        return; // a new database, or a whole one
+      }
+      int version = Schema.version(st);
+      if (version > 0) {
+        throw new MissingTables("schema version " + version + " but only " + tables + " of its tables traces, spans, span_events, blobs");
+      }
     }
   }
 

@@ -11,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -475,36 +474,12 @@ public final class H2Store implements TraceStore {
   private Connection connectAndMigrate() throws SQLException {
     Connection c = DriverManager.getConnection(url, user, password);
     try {
-      requireTablesOfItsVersion(c);
+      DamagedFile.requireTablesOfItsVersion(c);
       Schema.migrate(c);
       return c;
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;
-    }
-  }
-
-  /** A database at schema version 1 or later has the four tables every version has. */
-  private static void requireTablesOfItsVersion(Connection c) throws SQLException {
-    int version;
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME = 'SCHEMA_VERSION'")) {
-      rs.next();
-      if (rs.getInt(1) == 0) {
-        return; // a new database
-      }
-      version = Schema.version(st);
-    }
-    if (version == 0) {
-      return;
-    }
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'"
-            + " AND TABLE_NAME IN ('TRACES', 'SPANS', 'SPAN_EVENTS', 'BLOBS')")) {
-      rs.next();
-      if (rs.getInt(1) < 4) {
-        throw new DamagedFile.MissingTables("schema version " + version + " but only " + rs.getInt(1) + " of its tables traces, spans, span_events, blobs");
-      }
     }
   }
 

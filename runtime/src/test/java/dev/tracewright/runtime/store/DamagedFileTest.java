@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -101,7 +102,7 @@ class DamagedFileTest {
   private static List<String> rootNames(Path base) throws Exception {
     try (Connection c = DriverManager.getConnection(H2Store.fileUrl(base, false, true), "sa", "");
         ResultSet rs = c.createStatement().executeQuery("SELECT name FROM traces ORDER BY name")) {
-      List<String> names = new java.util.ArrayList<>();
+      List<String> names = new ArrayList<>();
       while (rs.next()) {
         names.add(rs.getString(1));
       }

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -95,7 +96,7 @@ public final class RepeatedKillChild {
   /** A fetched page of 8 KB, different for every call (content is stored once per distinct value). */
   private static String page(long seq, int call) {
     StringBuilder page = new StringBuilder(8_200).append(seq).append('/').append(call).append(' ');
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
     while (page.length() < 8_192) {
       page.append(Long.toString(random.nextLong(), 36)).append(' ');
     }
