@@ -109,13 +109,25 @@ public final class Schema {
                   "ALTER TABLE traces ADD COLUMN total_tokens BIGINT"
                       + " GENERATED ALWAYS AS (COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0))",
                   // Here rather than in INDEXES, which also run over databases migrated only part way.
-                  "CREATE INDEX IF NOT EXISTS traces_by_tokens ON traces(total_tokens DESC NULLS LAST, start_time DESC, trace_id DESC)")));
+                  "CREATE INDEX IF NOT EXISTS traces_by_tokens ON traces(total_tokens DESC NULLS LAST, start_time DESC, trace_id DESC)")),
+          new Migration(
+              5,
+              "blobs.ref_count instead of two indexes on spans' content references (half of a file's bytes)",
+              List.of(
+                  "ALTER TABLE blobs ADD COLUMN ref_count BIGINT DEFAULT 0 NOT NULL",
+                  // Counted through the two indexes, which an older file has; dropped once counted.
+                  """
+                  UPDATE blobs b SET ref_count =
+                    (SELECT COUNT(*) FROM spans s WHERE s.input_ref = b.hash)
+                    + (SELECT COUNT(*) FROM spans s WHERE s.output_ref = b.hash)""",
+                  "DROP INDEX IF EXISTS spans_by_input_ref",
+                  "DROP INDEX IF EXISTS spans_by_output_ref")));
 
   /**
    * Every read of the CLI, the UI and the console's views walks one of these and touches only the
    * rows it returns: a trace's spans, children, spans by name, model, status and time, traces by
-   * time, name, status and each sort of the list, and the spans that still reference a blob (so
-   * pruning can free it).
+   * time, name, status and each sort of the list. (Which spans reference a blob is counted in
+   * {@code blobs.ref_count} instead: two indexes for it were more than half of a file's bytes.)
    */
   static final List<String> INDEXES =
       List.of(
@@ -125,8 +137,6 @@ public final class Schema {
           "CREATE INDEX IF NOT EXISTS spans_by_time ON spans(start_time)",
           "CREATE INDEX IF NOT EXISTS spans_by_status ON spans(status, start_time)",
           "CREATE INDEX IF NOT EXISTS spans_by_model ON spans(model, start_time)",
-          "CREATE INDEX IF NOT EXISTS spans_by_input_ref ON spans(input_ref)",
-          "CREATE INDEX IF NOT EXISTS spans_by_output_ref ON spans(output_ref)",
           "CREATE INDEX IF NOT EXISTS traces_by_time ON traces(start_time)",
           "CREATE INDEX IF NOT EXISTS traces_by_name ON traces(name, start_time)",
           "CREATE INDEX IF NOT EXISTS traces_by_status ON traces(status, start_time)",

@@ -10,13 +10,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Deletes whole traces that started before a cutoff: their spans, their events, their row, and the
- * blobs no span references any more. One batch of traces is one transaction, so a reader never sees
+ * blobs no span references any more ({@code blobs.ref_count}, which the writer raises for each span
+ * that references a blob and a prune lowers for each one it deletes, reaches 0). One batch of traces is one transaction, so a reader never sees
  * half a trace and a crash never leaves one. Used by retention on the writer thread and by
  * {@code tracewright prune}.
  *
@@ -71,20 +72,20 @@ public final class TracePruner {
     }
     String in = placeholders(traceIds.size());
     try {
-      Set<String> blobs = new LinkedHashSet<>();
+      Map<String, Long> references = new LinkedHashMap<>(); // blob -> how many of these spans point at it
       try (PreparedStatement st = connection.prepareStatement(
           "SELECT input_ref, output_ref FROM spans WHERE trace_id IN (" + in + ") AND (input_ref IS NOT NULL OR output_ref IS NOT NULL)")) {
         bind(st, traceIds, 1);
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
-            addIfPresent(blobs, rs.getString(1));
-            addIfPresent(blobs, rs.getString(2));
+            countReference(references, rs.getString(1));
+            countReference(references, rs.getString(2));
           }
         }
       }
-      if (!blobs.isEmpty()) { // before any delete: the writer's order, so neither waits for the other in a cycle
+      if (!references.isEmpty()) { // before any delete: the writer's order, so neither waits for the other in a cycle
         try (PreparedStatement st = connection.prepareStatement(LOCK_BLOBS)) {
-          st.setObject(1, blobs.toArray(new String[0]));
+          st.setObject(1, references.keySet().toArray(new String[0]));
           st.executeQuery().close();
         }
       }
@@ -92,14 +93,20 @@ public final class TracePruner {
       long spans = update("DELETE FROM spans WHERE trace_id IN (" + in + ")", traceIds);
       update("DELETE FROM traces WHERE trace_id IN (" + in + ")", traceIds);
       long freedBlobs = 0;
-      try (PreparedStatement st = connection.prepareStatement(
-          "DELETE FROM blobs WHERE hash = ? AND NOT EXISTS (SELECT 1 FROM spans WHERE input_ref = ?)"
-              + " AND NOT EXISTS (SELECT 1 FROM spans WHERE output_ref = ?)")) {
-        for (String hash : blobs) {
-          st.setString(1, hash);
-          st.setString(2, hash);
-          st.setString(3, hash);
-          freedBlobs += st.executeUpdate();
+      try (PreparedStatement release = connection.prepareStatement("UPDATE blobs SET ref_count = ref_count - ? WHERE hash = ?");
+          PreparedStatement free = connection.prepareStatement("DELETE FROM blobs WHERE hash = ? AND ref_count <= 0")) {
+        for (Map.Entry<String, Long> r : references.entrySet()) {
+          release.setLong(1, r.getValue());
+          release.setString(2, r.getKey());
+          release.addBatch();
+          free.setString(1, r.getKey());
+          free.addBatch();
+        }
+        if (!references.isEmpty()) {
+          release.executeBatch();
+          for (int n : free.executeBatch()) {
+            freedBlobs += n;
+          }
         }
       }
       connection.commit();
@@ -178,9 +185,9 @@ public final class TracePruner {
     return String.join(",", Collections.nCopies(n, "?"));
   }
 
-  private static void addIfPresent(Set<String> set, String value) {
-    if (value != null) {
-      set.add(value);
+  private static void countReference(Map<String, Long> references, String hash) {
+    if (hash != null) {
+      references.merge(hash, 1L, Long::sum);
     }
   }
 

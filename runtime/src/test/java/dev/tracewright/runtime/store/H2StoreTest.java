@@ -232,6 +232,120 @@ class H2StoreTest {
     }
   }
 
+  /** Every blob's ref_count against the spans that really reference it; empty when all agree. */
+  private static List<List<Object>> miscountedBlobs(Connection c) throws SQLException {
+    return rows(c, "SELECT b.hash, b.ref_count, (SELECT COUNT(*) FROM spans s WHERE s.input_ref = b.hash)"
+        + " + (SELECT COUNT(*) FROM spans s WHERE s.output_ref = b.hash) FROM blobs b"
+        + " WHERE b.ref_count <> (SELECT COUNT(*) FROM spans s WHERE s.input_ref = b.hash)"
+        + " + (SELECT COUNT(*) FROM spans s WHERE s.output_ref = b.hash)");
+  }
+
+  @Test
+  void aVersionFourDatabaseCountsItsBlobReferencesAndDropsTheirIndexes() throws Exception {
+    Path base = dir.resolve("v4/traces");
+    Files.createDirectories(base.getParent());
+    try (Connection c = DriverManager.getConnection(H2Store.fileUrl(base, false, false), "sa", "")) {
+      Schema.migrate(c, Schema.MIGRATIONS.subList(0, 4));
+      try (Statement st = c.createStatement()) {
+        st.execute("CREATE INDEX IF NOT EXISTS spans_by_input_ref ON spans(input_ref)"); // what version 4 files have
+        st.execute("CREATE INDEX IF NOT EXISTS spans_by_output_ref ON spans(output_ref)");
+        String shared = "a".repeat(64);
+        String once = "b".repeat(64);
+        st.execute("INSERT INTO blobs (hash, size_bytes, media_type, content) VALUES ('" + shared + "', 1, 'application/json', '1'),"
+            + " ('" + once + "', 1, 'application/json', '2'), ('" + "c".repeat(64) + "', 1, 'application/json', '3')");
+        st.execute("INSERT INTO spans (span_id, trace_id, name, kind, status, start_time, end_time, duration_ms, input_ref, output_ref) VALUES"
+            + " ('0000000000000001', '00000000000000000000000000000001', 'a', 'TOOL', 'OK', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, '" + shared + "', '" + shared + "'),"
+            + " ('0000000000000002', '00000000000000000000000000000001', 'b', 'TOOL', 'OK', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, '" + shared + "', '" + once + "')");
+      }
+    }
+    H2Store store = H2Store.file(base);
+    try {
+      Connection c = store.connection();
+      assertEquals(List.of(List.of(3L), List.of(1L), List.of(0L)), rows(c, "SELECT ref_count FROM blobs ORDER BY hash"));
+      assertEquals(List.of(), rows(c, "SELECT index_name FROM information_schema.indexes"
+          + " WHERE index_name IN ('SPANS_BY_INPUT_REF', 'SPANS_BY_OUTPUT_REF')"), "the indexes the count replaces are gone");
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  void blobReferenceCountsFollowWritesAndPrunes() throws Exception {
+    Path base = dir.resolve("refs/traces");
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(base)).build());
+    for (int i = 0; i < 3; i++) {
+      try (ActiveSpan root = Tracewright.span("run" + i, SpanKind.AGENT).input("q", "the same question").start()) {
+        root.output("the same answer");
+        try (ActiveSpan tool = Tracewright.span("search", SpanKind.TOOL).input("q", "own " + i).start()) {
+          tool.output("the same answer"); // one blob for both outputs of every run
+        }
+      }
+      assertTrue(Tracewright.flush()); // one batch per run: counts add up across batches too
+    }
+    Tracewright.shutdown();
+    try (Connection c = open(base)) {
+      assertEquals(List.of(), miscountedBlobs(c));
+      assertEquals(List.of(List.of(6L), List.of(3L), List.of(1L), List.of(1L), List.of(1L)),
+          rows(c, "SELECT ref_count FROM blobs ORDER BY ref_count DESC"), "the answer twice a run, the question once, each tool input");
+      c.createStatement().execute("UPDATE traces SET start_time = DATEADD(DAY, -2, start_time) WHERE name IN ('run0', 'run1')");
+      c.setAutoCommit(false);
+      TracePruner.Removed removed = new TracePruner(c).pruneBatch(java.time.Instant.now().minusSeconds(86_400), 100);
+      assertEquals(new TracePruner.Removed(2, 4, 0, 2), removed, "the two runs' own tool inputs go; the shared blob stays");
+      assertEquals(List.of(), miscountedBlobs(c));
+      assertEquals(List.of(List.of(2L), List.of(1L), List.of(1L)), rows(c, "SELECT ref_count FROM blobs ORDER BY ref_count DESC"));
+    }
+  }
+
+  /** Many small commits, as an agent at a slow pace makes: most of the file becomes dead pages. */
+  private static void recordInManySmallCommits(int traces) {
+    for (int i = 0; i < traces; i++) {
+      try (ActiveSpan root = Tracewright.span("run", SpanKind.AGENT).input("q", "question " + i + " " + "x".repeat(300)).start()) {
+        try (ActiveSpan tool = Tracewright.span("search", SpanKind.TOOL).input("q", "own " + i).start()) {
+          tool.output("result " + i + " " + "y".repeat(300));
+        }
+      }
+      assertTrue(Tracewright.flush());
+    }
+  }
+
+  private static int chunksFillRate(Connection c) throws SQLException {
+    return Integer.parseInt((String) rows(c, "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+        + " WHERE SETTING_NAME = 'info.CHUNKS_FILL_RATE'").get(0).get(0));
+  }
+
+  @Test
+  void aMostlyDeadFileIsCompactedWhenItsOnlyUserCloses() throws Exception {
+    Path base = dir.resolve("compact/traces");
+    H2Store store = H2Store.file(base);
+    Tracewright.init(TraceConfig.builder().store(store).build());
+    recordInManySmallCommits(400);
+    int fill = chunksFillRate(store.connection());
+    assertTrue(fill < 50, "the precondition: less than half of the chunks live, was " + fill + "%");
+    long before = Files.size(H2Store.dataFile(base));
+    Tracewright.shutdown();
+    long after = Files.size(H2Store.dataFile(base));
+    assertTrue(after * 2 < before, "compacted on close: " + before + " -> " + after + " bytes");
+    try (Connection c = open(base)) {
+      assertEquals(List.of(List.of(400L, 800L, 1200L)), rows(c, "SELECT (SELECT COUNT(*) FROM traces), (SELECT COUNT(*) FROM spans),"
+          + " (SELECT COUNT(*) FROM blobs)"), "every trace and its content survive the rewrite");
+    }
+  }
+
+  @Test
+  void aFileAnotherConnectionUsesIsNotCompactedOnClose() throws Exception {
+    Path base = dir.resolve("shared/traces");
+    H2Store store = H2Store.file(base);
+    Tracewright.init(TraceConfig.builder().store(store).build());
+    recordInManySmallCommits(400);
+    try (Connection reader = store.openReadConnection()) {
+      long before = Files.size(H2Store.dataFile(base));
+      Tracewright.shutdown();
+      long after = Files.size(H2Store.dataFile(base));
+      assertTrue(after >= before, "not compacted: " + before + " -> " + after + " bytes");
+      assertEquals(List.of(List.of(400L)), rows(reader, "SELECT COUNT(*) FROM traces"), "the other connection still reads");
+    }
+  }
+
   @Test
   void aTraceHasAnIncompleteRowFromItsFirstWrittenSpanUntilItsRootEnds() throws Exception {
     Path base = dir.resolve("running/traces");
