@@ -180,4 +180,72 @@ class ContextPropagationTest {
     assertTrue(spans.stream().allMatch(s -> s.parentSpanId() == null));
     assertEquals(5, spans.stream().map(SpanRecord::traceId).distinct().count());
   }
+
+  @Test
+  void aSpanMadeCurrentOnAnotherThreadParentsWhatStartsThereUntilTheScopeCloses() throws Exception {
+    // A framework's start hook and end hook on a pool thread, with the agent's span captured on this one.
+    CompletableFuture<SpanScope> opened = new CompletableFuture<>();
+    try (ActiveSpan agent = Tracewright.span("agent", SpanKind.AGENT).start()) {
+      CurrentSpan captured = Tracewright.current();
+      ExecutorService hooks = Executors.newSingleThreadExecutor();
+      try {
+        hooks.submit(() -> {
+          assertNull(Tracewright.current().spanId(), "a pool thread has no current span of its own");
+          opened.complete(Tracewright.makeCurrent(captured));
+        }).get();
+        hooks.submit(() -> {
+          assertEquals(captured.spanId(), Tracewright.current().spanId());
+          tool("tool-on-pool");
+          Tracewright.span("llm-on-pool", SpanKind.LLM).startDetached().close();
+          Tracewright.span("left-open", SpanKind.STEP).start(); // never closed: the scope's close clears it
+        }).get();
+        hooks.submit(() -> {
+          opened.join().close();
+          assertNull(Tracewright.current().spanId(), "after close the pool thread is as before");
+          opened.join().close(); // a second close does nothing
+          tool("after-scope");
+        }).get();
+      } finally {
+        hooks.shutdownNow();
+      }
+      assertEquals(agent.spanId(), Tracewright.current().spanId(), "this thread's own stack is untouched");
+    }
+    SpanRecord agent = recorded().span("agent");
+    for (String n : List.of("tool-on-pool", "llm-on-pool")) {
+      assertEquals(agent.spanId(), store.span(n).parentSpanId(), n);
+      assertEquals(agent.traceId(), store.span(n).traceId(), n);
+    }
+    assertNull(store.span("after-scope").parentSpanId(), "the scope, and the span left open in it, ended with its close");
+  }
+
+  @Test
+  void closingAScopeOnTheSpansOwnThreadKeepsTheSpanCurrent() {
+    try (ActiveSpan agent = Tracewright.span("agent", SpanKind.AGENT).start()) {
+      SpanScope scope = Tracewright.makeCurrent(Tracewright.current());
+      scope.close();
+      scope.close();
+      assertEquals(agent.spanId(), Tracewright.current().spanId(), "only the scope's own push was undone");
+      tool("child");
+    }
+    assertEquals(recorded().span("agent").spanId(), store.span("child").parentSpanId());
+  }
+
+  @Test
+  void noOpSpansAndSpansOfAnEarlierRuntimeGiveScopesThatDoNothing() throws Exception {
+    try (SpanScope none = Tracewright.makeCurrent(Tracewright.current())) {
+      assertNull(Tracewright.current().spanId());
+    }
+    CurrentSpan old;
+    try (ActiveSpan agent = Tracewright.span("old-agent", SpanKind.AGENT).start()) {
+      old = Tracewright.current();
+    }
+    Tracewright.init(TraceConfig.builder().store(new InMemoryStore()).build());
+    try (SpanScope stale = Tracewright.makeCurrent(old)) {
+      assertNull(Tracewright.current().spanId(), "a span of the runtime that was replaced");
+    }
+    Tracewright.shutdown();
+    try (SpanScope off = Tracewright.makeCurrent(old)) {
+      assertNull(Tracewright.current().spanId(), "not recording");
+    }
+  }
 }

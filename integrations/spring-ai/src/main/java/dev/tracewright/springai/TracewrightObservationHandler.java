@@ -1,8 +1,12 @@
 package dev.tracewright.springai;
 
 import dev.tracewright.runtime.ActiveSpan;
+import dev.tracewright.runtime.CurrentSpan;
+import dev.tracewright.runtime.SpanScope;
+import dev.tracewright.runtime.Tracewright;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationView;
 import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,10 +19,22 @@ import org.springframework.ai.tool.observation.ToolCallingObservationContext;
  * into {@code TOOL} spans, children of the current Tracewright span. Register it with the
  * {@code ObservationRegistry} that Spring AI uses (the auto-configuration does). Tracing never
  * throws into Spring AI: a failure here is logged once and the model call goes on.
+ *
+ * <p>A streamed conversation ({@code ChatClient...stream()}) runs its tool calls, and the model turns
+ * after them, on Reactor threads where the caller's span is not current. Spring AI links its
+ * observations there through the Reactor context: each one's parent observation is the one it runs
+ * in (the tool call's is the tool-calling advisor's, whose parent is the {@code ChatClient}'s). So
+ * every Spring AI observation that starts while a Tracewright span is current remembers that span,
+ * and a model turn or tool call that starts with no current span takes the span its nearest
+ * ancestor remembered, making it current while the tool runs.
  */
 public final class TracewrightObservationHandler implements ObservationHandler<Observation.Context> {
   private static final System.Logger LOG = System.getLogger(TracewrightObservationHandler.class.getName());
   private static final AtomicBoolean LOGGED = new AtomicBoolean();
+  private static final AtomicBoolean LOGGED_UNPARENTED = new AtomicBoolean();
+  private static final SpanScope NOTHING_ENTERED = () -> {};
+  /** Ancestors looked at before giving up, should a chain of parent observations ever loop. */
+  private static final int MAX_ANCESTORS = 64;
 
   private final Predicate<String> tracedTools;
 
@@ -39,26 +55,83 @@ public final class TracewrightObservationHandler implements ObservationHandler<O
   /** Marks a tool observation whose span the traced method records. */
   private enum HandedOver { INSTANCE }
 
+  /**
+   * What a Spring AI observation's descendants need, on whatever thread they start: the Tracewright
+   * span their spans belong under (null if none was current), and the thread it started on.
+   */
+  private record Origin(CurrentSpan span, Thread thread) {}
+
   @Override
   public boolean supportsContext(Observation.Context context) {
-    return context instanceof ChatModelObservationContext || context instanceof ToolCallingObservationContext;
+    // The others (ChatClient, advisors, embeddings, ...) only to remember the current span for their descendants.
+    return context instanceof ChatModelObservationContext
+        || context instanceof ToolCallingObservationContext
+        || context.getClass().getName().startsWith("org.springframework.ai.");
   }
 
   @Override
   public void onStart(Observation.Context context) {
     try {
-      if (context instanceof ToolCallingObservationContext tool && tracedTools.test(tool.getToolDefinition().name())) {
-        ToolSpans.handOver(tool);
-        context.put(HandedOver.class, HandedOver.INSTANCE);
-        return;
+      if (context instanceof ChatModelObservationContext chat) {
+        // Detached (it may end on another thread): it needs its parent current only to start.
+        try (SpanScope parent = enterParent(context)) {
+          context.put(ActiveSpan.class, ChatSpans.start(chat));
+        }
+      } else if (context instanceof ToolCallingObservationContext tool) {
+        // The tool runs inside its parent; onStop closes the scope (put first: it does whatever fails here).
+        context.put(SpanScope.class, enterParent(context));
+        startTool(tool);
+      } else {
+        CurrentSpan current = Tracewright.current();
+        context.put(Origin.class, new Origin(current.isRecording() ? current : null, Thread.currentThread()));
       }
-      ActiveSpan span = context instanceof ChatModelObservationContext chat
-          ? ChatSpans.start(chat)
-          : ToolSpans.start((ToolCallingObservationContext) context);
-      context.put(ActiveSpan.class, span);
     } catch (Throwable t) {
       failed(t);
     }
+  }
+
+  private void startTool(ToolCallingObservationContext tool) {
+    if (tracedTools.test(tool.getToolDefinition().name())) {
+      ToolSpans.handOver(tool);
+      tool.put(HandedOver.class, HandedOver.INSTANCE);
+      return;
+    }
+    ActiveSpan span = ToolSpans.start(tool);
+    tool.put(ActiveSpan.class, span);
+    // Model calls the tool makes on other threads (a stream of its own) nest under its span.
+    tool.put(Origin.class, new Origin(span, Thread.currentThread()));
+  }
+
+  /**
+   * Makes the span that a model turn or tool call belongs under current on this thread, if it is not
+   * already: the span of the nearest ancestor observation that remembered one.
+   */
+  private static SpanScope enterParent(Observation.Context context) {
+    if (Tracewright.current().isRecording() || !Tracewright.isEnabled()) {
+      return NOTHING_ENTERED;
+    }
+    Thread thread = Thread.currentThread();
+    boolean startedElsewhere = false;
+    ObservationView ancestor = context.getParentObservation();
+    for (int i = 0; ancestor != null && i < MAX_ANCESTORS; i++) {
+      Observation.ContextView view = ancestor.getContextView();
+      Origin origin = view.get(Origin.class);
+      if (origin != null) {
+        if (origin.span() != null) {
+          return Tracewright.makeCurrent(origin.span());
+        }
+        startedElsewhere |= origin.thread() != thread;
+      }
+      ancestor = view.getParentObservation();
+    }
+    if (startedElsewhere && LOGGED_UNPARENTED.compareAndSet(false, true)) {
+      LOG.log(Level.INFO, "Tracewright: Spring AI ran a model call or tool call of a streamed conversation on thread "
+          + thread.getName() + ", and no traced method was running when the conversation was"
+          + " subscribed to, so each is recorded as a trace of its own. To have them under your @Agent span,"
+          + " subscribe to the stream inside that method (for example stream().content().collectList().block()),"
+          + " not after it returned (logged once)");
+    }
+    return NOTHING_ENTERED;
   }
 
   @Override
@@ -75,6 +148,17 @@ public final class TracewrightObservationHandler implements ObservationHandler<O
 
   @Override
   public void onStop(Observation.Context context) {
+    try {
+      stop(context);
+    } finally {
+      SpanScope scope = context.get(SpanScope.class);
+      if (scope != null) {
+        scope.close(); // a tool's: Spring AI calls a tool synchronously, so this is the thread it started on
+      }
+    }
+  }
+
+  private static void stop(Observation.Context context) {
     if (context.containsKey(HandedOver.class)) {
       try {
         ToolSpans.takeBack();

@@ -97,6 +97,29 @@ final class FakeOpenAi implements AutoCloseable {
     return new Reply(200, events.toString(), "text/event-stream");
   }
 
+  /**
+   * A streamed tool call, as OpenAI sends it: the call's ID and name in the first chunk, its arguments
+   * in pieces after it, then the finish reason {@code tool_calls}, then usage.
+   */
+  static Reply streamedToolCall(String id, String tool, List<String> argumentPieces, int promptTokens, int completionTokens) {
+    StringBuilder events = new StringBuilder();
+    String head = "{\"id\":\"chatcmpl-4\",\"object\":\"chat.completion.chunk\",\"created\":1767225603,\"model\":\"gpt-4o-mini-2024-07-18\",";
+    events.append("data: ").append(head).append("\"choices\":[{\"index\":0,\"logprobs\":null,\"finish_reason\":null,\"delta\":{")
+        .append("\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"").append(id)
+        .append("\",\"type\":\"function\",\"function\":{\"name\":\"").append(tool).append("\",\"arguments\":\"\"}}]}}]}\n\n");
+    for (String piece : argumentPieces) {
+      events.append("data: ").append(head).append("\"choices\":[{\"index\":0,\"logprobs\":null,\"finish_reason\":null,\"delta\":{")
+          .append("\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"")
+          .append(piece.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"}}]}}]}\n\n");
+    }
+    events.append("data: ").append(head).append("\"choices\":[{\"index\":0,\"logprobs\":null,\"finish_reason\":\"tool_calls\",\"delta\":{}}]}\n\n");
+    events.append("data: ").append(head).append("\"choices\":[],\"usage\":{\"prompt_tokens\":").append(promptTokens)
+        .append(",\"completion_tokens\":").append(completionTokens).append(",\"total_tokens\":").append(promptTokens + completionTokens)
+        .append("}}\n\n");
+    events.append("data: [DONE]\n\n");
+    return new Reply(200, events.toString(), "text/event-stream");
+  }
+
   @Override
   public void close() {
     server.stop(0);

@@ -24,6 +24,11 @@ class SpringAiOpenAiTest {
   @TempDir Path dir;
 
   private ConfigurableApplicationContext start(FakeOpenAi openAi, String... more) {
+    return start(openAi, dir, more);
+  }
+
+  /** The test application talking to {@code openAi}, recording to {@code dir/traces}. */
+  static ConfigurableApplicationContext start(FakeOpenAi openAi, Path dir, String... more) {
     SpringApplication app = new SpringApplication(TravelApplication.class);
     app.setWebApplicationType(WebApplicationType.NONE);
     String[] args = {

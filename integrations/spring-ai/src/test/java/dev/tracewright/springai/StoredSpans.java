@@ -18,7 +18,10 @@ final class StoredSpans {
 
   record Row(String spanId, String traceId, String parentSpanId, String name, String kind, String status,
       String model, String provider, Long inputTokens, Long outputTokens, Double costUsd,
-      String input, String output, String errorType, JsonNode attributes) {}
+      String input, String output, String errorType, JsonNode attributes, String threadName) {}
+
+  /** One row of the {@code traces} table. */
+  record Trace(String traceId, String rootSpanId, int spanCount, long inputTokens, long outputTokens) {}
 
   private StoredSpans() {}
 
@@ -27,15 +30,27 @@ final class StoredSpans {
     try (Connection c = DriverManager.getConnection(H2Store.fileUrl(db, false, true), "sa", "");
         ResultSet r = c.createStatement().executeQuery(
             "SELECT span_id, trace_id, parent_span_id, name, kind, status, model, provider, input_tokens, output_tokens,"
-                + " cost_usd, input_ref, output_ref, error_type, attributes FROM spans ORDER BY start_time, span_id")) {
+                + " cost_usd, input_ref, output_ref, error_type, attributes, thread_name FROM spans ORDER BY start_time, span_id")) {
       while (r.next()) {
         rows.add(new Row(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
             r.getString(7), r.getString(8), r.getObject(9, Long.class), r.getObject(10, Long.class),
             r.getObject(11, Double.class), blob(c, r.getString(12)), blob(c, r.getString(13)), r.getString(14),
-            r.getString(15) == null ? JSON.createObjectNode() : JSON.readTree(r.getString(15))));
+            r.getString(15) == null ? JSON.createObjectNode() : JSON.readTree(r.getString(15)), r.getString(16)));
       }
     }
     return rows;
+  }
+
+  static List<Trace> traces(Path db) throws Exception {
+    List<Trace> traces = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(H2Store.fileUrl(db, false, true), "sa", "");
+        ResultSet r = c.createStatement().executeQuery(
+            "SELECT trace_id, root_span_id, span_count, input_tokens, output_tokens FROM traces ORDER BY start_time")) {
+      while (r.next()) {
+        traces.add(new Trace(r.getString(1), r.getString(2), r.getInt(3), r.getLong(4), r.getLong(5)));
+      }
+    }
+    return traces;
   }
 
   private static String blob(Connection c, String hash) throws SQLException {

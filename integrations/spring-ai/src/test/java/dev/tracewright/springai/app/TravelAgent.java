@@ -36,6 +36,21 @@ public class TravelAgent {
     return String.join("", pieces) + signOff();
   }
 
+  /**
+   * Streams a conversation in which the model calls a tool: Spring AI runs the tool, and the turn
+   * after it, on a Reactor thread; they must still be this agent's children.
+   */
+  @Agent
+  public String planStreamingWithTools(String question) {
+    return String.join("", chat.prompt().user(question).tools(weather).stream().content().collectList().block());
+  }
+
+  /** As {@link #planStreamingWithTools} with a tool whose method Tracewright traces itself. */
+  @Agent
+  public String budgetStreaming(String question) {
+    return String.join("", chat.prompt().user(question).tools(currency).stream().content().collectList().block());
+  }
+
   @Step
   public String signOff() {
     return " Bon voyage!";
