@@ -20,7 +20,7 @@ public class ResearchAgentTraced extends ResearchAgent {
 
   private static final TracedCall.Site SEARCH = TracedCall.site(ResearchAgent.class, "search", SpanKind.TOOL, "search")
       .parameters("query")
-      .attribute("tool.description", "Searches the web")
+      .attribute("gen_ai.tool.description", "Searches the web")
       .returns(new ReturnType<String>() {});
 
   private static final TracedCall.Site ASK = TracedCall.site(ResearchAgent.class, "ask", SpanKind.LLM, "ask")

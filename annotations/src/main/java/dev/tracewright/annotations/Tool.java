@@ -20,7 +20,7 @@ public @interface Tool {
   /** Span name; empty means the method name. On a type: a prefix, so {@code name = "planner"} names {@code plan()} {@code planner.plan}. */
   String name() default "";
 
-  /** What the tool does; stored as the span attribute {@code tool.description}. */
+  /** What the tool does; stored as the span attribute {@code gen_ai.tool.description}. */
   String description() default "";
 
   /** Capture policy for this span; {@link CapturePolicy#DEFAULT} inherits the runtime's. */

@@ -46,7 +46,7 @@ class SelfInvocationTest extends TracingTest {
     assertEquals(List.of("search", "summarize"), children.stream().map(SpanRecord::name).toList());
     SpanRecord search = children.get(0);
     assertEquals(SpanKind.TOOL, search.kind());
-    assertEquals("Searches the web", search.attributes().get("tool.description"));
+    assertEquals("Searches the web", search.attributes().get("gen_ai.tool.description"));
     SpanRecord llm = children.get(1);
     assertEquals(SpanKind.LLM, llm.kind());
     assertEquals("gpt-4o", llm.model());

@@ -162,7 +162,7 @@ final class Recorder {
       }
       Traceparent remote = b.parent == null ? null : Traceparent.parse(b.parent).orElse(null);
       // A valid remote parent wins; otherwise the current span, or a new trace.
-      TracedCall.Site site = TracedCall.Site.imperative(b.codeNamespace, b.name, b.kind, b.capture, b.model, b.provider);
+      TracedCall.Site site = TracedCall.Site.imperative(b.codeNamespace, b.codeFunction, b.name, b.kind, b.capture, b.model, b.provider);
       LiveSpan span = LiveSpan.start(this, site, policy(b.capture), remote != null ? null : stack.top(), remote, stack, makeCurrent);
       b.attributes.forEach(span::attribute);
       if (!b.inputLabels.isEmpty() && span.capturesContent()) {

@@ -17,6 +17,7 @@ public final class SpanBuilder {
   final String name;
   final SpanKind kind;
   String codeNamespace;
+  String codeFunction;
   String model;
   String provider;
   String parent;
@@ -28,16 +29,26 @@ public final class SpanBuilder {
   SpanBuilder(String name, SpanKind kind) {
     this.name = Objects.requireNonNull(name, "name");
     this.kind = Objects.requireNonNull(kind, "kind");
-    // code.namespace of a hand-made span is its caller's class; only worth the walk when recording.
-    this.codeNamespace = Tracewright.recorder == null ? null : callerClass();
+    // code.* of a hand-made span is its caller's class and method; only worth the walk when recording.
+    StackWalker.StackFrame caller = Tracewright.recorder == null ? null : caller();
+    this.codeNamespace = caller == null ? null : caller.getClassName();
+    this.codeFunction = caller == null ? null : caller.getMethodName();
   }
 
-  private static String callerClass() {
+  private static StackWalker.StackFrame caller() {
     return StackWalker.getInstance()
-        .walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
-            .filter(c -> !c.startsWith("dev.tracewright.runtime."))
-            .findFirst()
-            .orElse(null));
+        .walk(frames -> frames.filter(f -> !f.getClassName().startsWith("dev.tracewright.runtime.")).findFirst().orElse(null));
+  }
+
+  /**
+   * The code this span stands for ({@code code.namespace}, {@code code.function}); by default the
+   * class and method that started it. A framework hook that starts spans for the framework's calls
+   * passes nulls: its own method is no code of the user's.
+   */
+  public SpanBuilder code(String namespace, String function) {
+    this.codeNamespace = namespace;
+    this.codeFunction = function;
+    return this;
   }
 
   public SpanBuilder model(String model) {

@@ -108,7 +108,7 @@ final class SpanConverter {
         out == null ? null : out.ref(),
         content.redactName(s.errorType),
         content.redact(s.errorMessage),
-        attributes(s.site.attributes, s.attributes),
+        spanAttributes(s),
         s.policy);
   }
 
@@ -121,6 +121,17 @@ final class SpanConverter {
     for (LiveSpan.Event e : s.events) {
       events.add(new EventRecord(spanId, seq++, Clock.instant(e.epochNanos()), content.redactName(e.name()), attributes(Map.of(), e.attributes())));
     }
+  }
+
+  /** The span's attributes, with the GenAI ones its kind carries filled in ({@link GenAiAttributes}). */
+  private Map<String, Object> spanAttributes(LiveSpan s) {
+    Map<String, Object> attributes = attributes(s.site.attributes, s.attributes);
+    if (GenAiAttributes.operation(s.site.kind) == null) {
+      return attributes;
+    }
+    Map<String, Object> complete = new LinkedHashMap<>(attributes);
+    GenAiAttributes.complete(s.site.kind, content.redactName(s.site.name), complete);
+    return complete;
   }
 
   /**

@@ -142,7 +142,7 @@ public abstract class TracedCall {
       this.owner = owner;
       this.returns = returns;
       this.codeNamespace = codeNamespace;
-      this.codeFunction = Objects.requireNonNull(function, "function");
+      this.codeFunction = function;
       this.kind = Objects.requireNonNull(kind, "kind");
       this.name = Objects.requireNonNull(name, "name");
       this.capture = Objects.requireNonNull(capture, "capture");
@@ -162,9 +162,9 @@ public abstract class TracedCall {
       return keys;
     }
 
-    /** For a hand-made span: its caller's class as code namespace, its name as function. */
-    static Site imperative(String codeNamespace, String name, SpanKind kind, CapturePolicy capture, String model, String provider) {
-      return new Site(null, codeNamespace, name, kind, name, capture, model, provider, new String[0], true, Map.of(), Returns.NONE);
+    /** For a hand-made span: the code that started it, or none. */
+    static Site imperative(String codeNamespace, String codeFunction, String name, SpanKind kind, CapturePolicy capture, String model, String provider) {
+      return new Site(null, codeNamespace, codeFunction, kind, name, capture, model, provider, new String[0], true, Map.of(), Returns.NONE);
     }
 
     public Site capture(CapturePolicy policy) {

@@ -89,7 +89,7 @@ class RedactedEverywhereTest {
     InMemoryStore store = new InMemoryStore();
     Tracewright.init(TraceConfig.builder().store(store).capturePolicy(CapturePolicy.METADATA_ONLY).build());
     TracedCall.Site site = TracedCall.site(RedactedEverywhereTest.class, "run", SpanKind.TOOL, "tool " + KEY)
-        .attribute("tool.description", "calls with " + KEY).attribute("api_key", "plain-value");
+        .attribute("gen_ai.tool.description", "calls with " + KEY).attribute("api_key", "plain-value");
     for (int i = 0; i < 3; i++) {
       site.begin().returned();
     }
@@ -97,7 +97,8 @@ class RedactedEverywhereTest {
     assertEquals(3, store.spans().size());
     for (SpanRecord span : store.spans()) {
       assertEquals("tool [REDACTED:openai_key]", span.name());
-      assertEquals("calls with [REDACTED:openai_key]", span.attributes().get("tool.description"));
+      assertEquals("calls with [REDACTED:openai_key]", span.attributes().get("gen_ai.tool.description"));
+      assertEquals("tool [REDACTED:openai_key]", span.attributes().get("gen_ai.tool.name"), "the tool name is the redacted span name");
       assertEquals("[REDACTED:secret]", span.attributes().get("api_key"));
     }
   }

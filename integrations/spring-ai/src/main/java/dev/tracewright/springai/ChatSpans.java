@@ -28,6 +28,7 @@ final class ChatSpans {
     ChatOptions options = prompt.getOptions();
     String model = options == null ? null : options.getModel();
     SpanBuilder span = Tracewright.span(model == null ? "chat" : "chat " + model, SpanKind.LLM)
+        .code(null, null) // Spring AI's call, not a method of the user's
         .provider(context.getOperationMetadata().provider())
         .model(model)
         .attribute("gen_ai.operation.name", context.getOperationMetadata().operationType())

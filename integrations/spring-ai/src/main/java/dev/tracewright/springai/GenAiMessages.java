@@ -113,4 +113,20 @@ final class GenAiMessages {
     }
     return text;
   }
+
+  /** Any one JSON value (a number, a quoted string, an object...) as JSON; anything else as text. */
+  static Object jsonValue(String text) {
+    if (text == null) {
+      return null;
+    }
+    try (com.fasterxml.jackson.core.JsonParser parser = JSON.createParser(text)) {
+      JsonNode node = JSON.readTree(parser);
+      if (node != null && !node.isMissingNode() && parser.nextToken() == null) {
+        return node;
+      }
+    } catch (Exception notJson) {
+      // text, not JSON
+    }
+    return text;
+  }
 }

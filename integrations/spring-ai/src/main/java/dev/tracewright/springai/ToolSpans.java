@@ -17,10 +17,10 @@ final class ToolSpans {
   static ActiveSpan start(ToolCallingObservationContext context) {
     ToolDefinition tool = context.getToolDefinition();
     SpanBuilder span = Tracewright.span(tool.name(), SpanKind.TOOL)
-        .attribute("gen_ai.operation.name", "execute_tool")
+        .code(null, null) // a tool Spring AI calls; the method, if traced, has its own span
         .attribute("gen_ai.tool.call.id", context.getToolCallId().isEmpty() ? null : context.getToolCallId())
         .attribute("gen_ai.tool.type", context.getToolType())
-        .attribute("tool.description", tool.description());
+        .attribute("gen_ai.tool.description", tool.description());
     // The arguments object's fields become the input fields, as for a traced method's parameters.
     Object arguments = GenAiMessages.json(context.getToolCallArguments());
     if (arguments instanceof JsonNode node && node.isObject()) {
@@ -39,6 +39,11 @@ final class ToolSpans {
    */
   static void handOver(ToolCallingObservationContext context) {
     Map<String, Object> attributes = new LinkedHashMap<>();
+    ToolDefinition tool = context.getToolDefinition();
+    attributes.put("gen_ai.tool.name", tool.name()); // the name the model called, not the method's
+    if (tool.description() != null && !tool.description().isEmpty()) {
+      attributes.put("gen_ai.tool.description", tool.description());
+    }
     if (!context.getToolCallId().isEmpty()) {
       attributes.put("gen_ai.tool.call.id", context.getToolCallId());
     }
@@ -54,7 +59,9 @@ final class ToolSpans {
   static void finish(ToolCallingObservationContext context, ActiveSpan span) {
     String result = context.getToolCallResult();
     if (result != null) {
-      span.output(GenAiMessages.json(result));
+      // Spring AI's result converter wrote the method's return value as JSON: read it back, so a
+      // number is stored as a number, as a traced tool method's return value is.
+      span.output(GenAiMessages.jsonValue(result));
     }
   }
 }

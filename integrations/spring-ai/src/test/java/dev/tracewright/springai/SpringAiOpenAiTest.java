@@ -10,6 +10,8 @@ import dev.tracewright.springai.app.TravelAgent;
 import dev.tracewright.springai.app.TravelApplication;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
@@ -117,7 +119,7 @@ class SpringAiOpenAiTest {
 
     // The tool span links to the model turn that asked for it by the call ID.
     assertEquals("call_w1", tool.attributes().path("gen_ai.tool.call.id").asText());
-    assertEquals("Current weather in a city", tool.attributes().path("tool.description").asText());
+    assertEquals("Current weather in a city", tool.attributes().path("gen_ai.tool.description").asText());
     assertEquals("Paris", StoredSpans.json(tool.input()).path("city").asText());
     assertEquals(14, StoredSpans.json(tool.output()).path("celsius").asInt());
   }
@@ -180,6 +182,45 @@ class SpringAiOpenAiTest {
     Row tool = spans.get(2);
     assertEquals(spans.get(0).spanId(), tool.parentSpanId());
     assertEquals("call_r1", tool.attributes().path("gen_ai.tool.call.id").asText());
+  }
+
+  /** The GenAI attributes of a span, as a map of name to text. */
+  private static Map<String, String> genAi(Row span) {
+    Map<String, String> attributes = new TreeMap<>();
+    span.attributes().properties().forEach(e -> {
+      if (e.getKey().startsWith("gen_ai.operation") || e.getKey().startsWith("gen_ai.tool")) {
+        attributes.put(e.getKey(), e.getValue().asText());
+      }
+    });
+    return attributes;
+  }
+
+  @Test
+  void aTracedToolAndAnObservedToolCarryTheSameAttributesAndOutputType() throws Exception {
+    try (FakeOpenAi openAi = new FakeOpenAi(
+            FakeOpenAi.toolCall("call_c1", "convert_currency", "{\"euros\":100}", 30, 9),
+            FakeOpenAi.answer("That is 16000 yen.", 45, 7),
+            FakeOpenAi.toolCall("call_r1", "exchange_rate", "{}", 30, 9),
+            FakeOpenAi.answer("160 yen per euro.", 45, 7));
+        ConfigurableApplicationContext context = start(openAi)) {
+      TravelAgent agent = context.getBean(TravelAgent.class);
+      agent.budget("100 EUR in JPY?");
+      agent.budget("How many yen per euro?");
+    }
+    List<Row> spans = StoredSpans.read(dir.resolve("traces"));
+    Row traced = spans.stream().filter(s -> s.name().equals("convert")).findFirst().orElseThrow();
+    Row observed = spans.stream().filter(s -> s.name().equals("exchange_rate")).findFirst().orElseThrow();
+    // Before: the traced method's span had no gen_ai.tool.name, description or operation name.
+    assertEquals(Map.of("gen_ai.operation.name", "execute_tool", "gen_ai.tool.name", "convert_currency",
+        "gen_ai.tool.description", "Converts euros to yen", "gen_ai.tool.call.id", "call_c1", "gen_ai.tool.type", "function"), genAi(traced));
+    assertEquals(Map.of("gen_ai.operation.name", "execute_tool", "gen_ai.tool.name", "exchange_rate",
+        "gen_ai.tool.description", "Yen per euro today", "gen_ai.tool.call.id", "call_r1", "gen_ai.tool.type", "function"), genAi(observed));
+    // Before: the observed tool's number came back as the text "160.0".
+    assertTrue(StoredSpans.json(traced.output()).isNumber(), traced.output());
+    assertTrue(StoredSpans.json(observed.output()).isNumber(), observed.output());
+    for (Row llm : spans.stream().filter(s -> s.kind().equals("LLM")).toList()) {
+      assertEquals(Map.of("gen_ai.operation.name", "chat"), genAi(llm), llm.name());
+    }
   }
 
   @Test

@@ -71,7 +71,7 @@ class SpringAiStreamingTest {
     assertEquals("Paris", call.path("arguments").path("city").asText(), "the streamed argument pieces, joined");
 
     assertEquals("call_w1", tool.attributes().path("gen_ai.tool.call.id").asText());
-    assertEquals("Current weather in a city", tool.attributes().path("tool.description").asText());
+    assertEquals("Current weather in a city", tool.attributes().path("gen_ai.tool.description").asText());
     assertEquals("Paris", StoredSpans.json(tool.input()).path("city").asText());
     assertEquals(14, StoredSpans.json(tool.output()).path("celsius").asInt());
 

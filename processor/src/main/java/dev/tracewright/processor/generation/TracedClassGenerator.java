@@ -184,7 +184,7 @@ public final class TracedClassGenerator {
       init.add("\n.provider($S)", m.span().provider());
     }
     if (!m.span().description().isEmpty()) {
-      init.add("\n.attribute($S, $S)", "tool.description", m.span().description());
+      init.add("\n.attribute($S, $S)", "gen_ai.tool.description", m.span().description());
     }
     if (!m.captureResult() && m.returns() != TracedMethod.ReturnShape.VOID) {
       init.add("\n.noResultCapture()");

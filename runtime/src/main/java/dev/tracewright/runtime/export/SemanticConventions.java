@@ -2,6 +2,7 @@ package dev.tracewright.runtime.export;
 
 import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.annotations.SpanKind;
+import dev.tracewright.runtime.GenAiAttributes;
 import dev.tracewright.runtime.store.SpanRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,13 +26,7 @@ public final class SemanticConventions {
 
   /** {@code gen_ai.operation.name}, or null for kinds GenAI has no operation for. */
   static String operation(SpanKind kind) {
-    return switch (kind) {
-      case LLM -> "chat";
-      case TOOL -> "execute_tool";
-      case AGENT -> "invoke_agent";
-      case RETRIEVAL -> "retrieval";
-      default -> null;
-    };
+    return GenAiAttributes.operation(kind);
   }
 
   static String openInferenceKind(SpanKind kind) {
@@ -72,7 +67,7 @@ public final class SemanticConventions {
       case TOOL -> {
         a.put("gen_ai.tool.name", s.name());
         a.put("tool.name", s.name());
-        Object description = s.attributes().get("tool.description");
+        Object description = s.attributes().getOrDefault(GenAiAttributes.TOOL_DESCRIPTION, s.attributes().get(GenAiAttributes.LEGACY_TOOL_DESCRIPTION));
         put(a, "gen_ai.tool.description", description);
         put(a, "tool.description", description);
       }
