@@ -160,10 +160,12 @@ final class Recorder {
       if (stack.capturing) {
         return NoopSpan.INSTANCE; // started by a getter while we serialize another call's arguments
       }
-      Traceparent remote = b.parent == null ? null : Traceparent.parse(b.parent).orElse(null);
-      // A valid remote parent wins; otherwise the current span, or a new trace.
+      // A captured span of this runtime, or a valid remote parent, wins; else the current span, or a new trace.
+      LiveSpan captured = b.context == null ? null : b.context.live(this);
+      Traceparent remote = captured != null || b.parent == null ? null : Traceparent.parse(b.parent).orElse(null);
+      LiveSpan local = captured != null ? captured : remote != null ? null : stack.top();
       TracedCall.Site site = TracedCall.Site.imperative(b.codeNamespace, b.codeFunction, b.name, b.kind, b.capture, b.model, b.provider);
-      LiveSpan span = LiveSpan.start(this, site, policy(b.capture), remote != null ? null : stack.top(), remote, stack, makeCurrent);
+      LiveSpan span = LiveSpan.start(this, site, policy(b.capture), local, remote, stack, makeCurrent);
       b.attributes.forEach(span::attribute);
       if (!b.inputLabels.isEmpty() && span.capturesContent()) {
         span.input(b.inputLabels.toArray(String[]::new), b.inputValues.toArray());

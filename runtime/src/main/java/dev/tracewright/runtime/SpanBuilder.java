@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 
 /**
  * A span for code that cannot be annotated, from {@link Tracewright#span}. The span is a child of
- * the current span, or of {@link #parent(String) a remote parent}, or a new trace.
+ * the current span, or of {@link #childOf(TraceContext) a captured span} or {@link #parent(String) a
+ * remote parent}, or a new trace.
  */
 public final class SpanBuilder {
   final String name;
@@ -21,6 +22,7 @@ public final class SpanBuilder {
   String model;
   String provider;
   String parent;
+  TraceContext context;
   CapturePolicy capture = CapturePolicy.DEFAULT;
   final Map<String, Object> attributes = new LinkedHashMap<>();
   final List<String> inputLabels = new ArrayList<>();
@@ -86,6 +88,19 @@ public final class SpanBuilder {
    */
   public SpanBuilder parent(String traceparent) {
     this.parent = traceparent;
+    this.context = null;
+    return this;
+  }
+
+  /**
+   * Starts the span as a child of the span {@code context} captured (on whichever thread), instead of
+   * this thread's current span: for a callback that a framework runs on its own thread. An empty or
+   * null context is ignored: the span parents to the current span, or starts a new trace. Of this and
+   * {@link #parent(String) a remote parent}, the one given last counts.
+   */
+  public SpanBuilder childOf(TraceContext context) {
+    this.context = context;
+    this.parent = null;
     return this;
   }
 

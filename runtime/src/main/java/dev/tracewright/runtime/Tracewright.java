@@ -100,6 +100,18 @@ public final class Tracewright {
     return top == null ? NoopSpan.INSTANCE : top;
   }
 
+  /**
+   * Where this thread stands in a trace now (its current span), to continue the trace later on any
+   * thread: see {@link TraceContext}. Empty before {@code init} and outside any span.
+   */
+  public static TraceContext context() {
+    if (recorder == null) {
+      return TraceContext.EMPTY;
+    }
+    LiveSpan top = SpanStack.get().top();
+    return top == null ? TraceContext.EMPTY : new TraceContext(top);
+  }
+
   public static TraceStats stats() {
     Recorder current = recorder;
     return current == null ? TraceStats.EMPTY : current.stats();

@@ -29,8 +29,10 @@ import java.util.Map;
  *     .build();
  * }</pre>
  *
- * <p>The span is started in {@code onRequest} on the calling thread (so it joins that thread's trace)
- * and kept in the call's listener attributes; it is ended by {@code onResponse} or {@code onError},
+ * <p>The span is started in {@code onRequest} on the calling thread (so it joins that thread's trace;
+ * a turn of an {@code AiServices} call built with {@link TracewrightTools#trace} joins the trace of
+ * the span that made the call instead, whichever thread it starts on) and kept in the call's
+ * listener attributes; it is ended by {@code onResponse} or {@code onError},
  * which for a streaming model run on the HTTP client's thread. It is never the calling thread's
  * current span, so nothing else started meanwhile is mistaken for its child. No method throws.
  */
@@ -55,7 +57,9 @@ public final class TracewrightChatModelListener implements ChatModelListener {
               .attribute("gen_ai.request.model", model)
               .attribute("gen_ai.request.temperature", request.temperature())
               .attribute("gen_ai.request.top_p", request.topP())
-              .attribute("gen_ai.request.max_tokens", request.maxOutputTokens());
+              .attribute("gen_ai.request.max_tokens", request.maxOutputTokens())
+              // A turn of an AiServices call goes under the call's span, on whatever thread it starts.
+              .childOf(InvocationParents.SHARED.takeIssued(request));
       ActiveSpan span = builder.startDetached();
       if (span.capturesContent()) {
         span.captureInput(Map.of(INPUT_MESSAGES, GenAiMessages.input(request.messages())));

@@ -30,6 +30,7 @@ final class FakeOpenAi implements AutoCloseable {
   final List<JsonNode> requests = new CopyOnWriteArrayList<>();
   volatile int toolCallsPerTurn = 1;
   volatile int failWithStatus; // 0: answer normally
+  volatile String toolArguments; // null: {"city": ...}
 
   FakeOpenAi() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -107,7 +108,7 @@ final class FakeOpenAi implements AutoCloseable {
       call.put("type", "function");
       ObjectNode function = call.putObject("function");
       function.put("name", "getWeather");
-      function.put("arguments", "{\"city\":\"" + cities[i % cities.length] + "\"}");
+      function.put("arguments", toolArguments != null ? toolArguments : "{\"city\":\"" + cities[i % cities.length] + "\"}");
     }
   }
 

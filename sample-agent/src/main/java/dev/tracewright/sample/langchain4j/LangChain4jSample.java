@@ -25,10 +25,10 @@ public final class LangChain4jSample {
         .maxRetries(0)
         .listeners(List.of(new TracewrightChatModelListener())) // every model call is an LLM span
         .build();
-    TravelDesk.Assistant assistant = TracewrightTools.trace(AiServices.builder(TravelDesk.Assistant.class)) // tool call IDs
+    TravelDesk.Assistant assistant = TracewrightTools.trace(AiServices.builder(TravelDesk.Assistant.class)) // tools and turns in the agent's trace
         .chatModel(model)
         .tools(new CalculatorToolsTraced())
-        .executeToolsConcurrently(TracewrightTools.executor()) // concurrent tools stay in the trace
+        .executeToolsConcurrently() // LangChain4j's own executor: its tools stay in the trace too
         .build();
     TravelDesk desk = new TravelDeskTraced(assistant);
     int failures = 0;
