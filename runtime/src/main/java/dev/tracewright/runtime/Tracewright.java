@@ -25,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 public final class Tracewright {
   static volatile Recorder recorder;
   private static Thread shutdownHook;
-  private static final SpanScope NOOP_SCOPE = () -> {};
 
   private Tracewright() {}
 
@@ -156,35 +155,6 @@ public final class Tracewright {
     }
     LiveSpan top = SpanStack.get().top();
     return top == null ? Optional.empty() : Optional.of(top.traceparent().format());
-  }
-
-  /**
-   * Makes {@code span}, taken from {@link #current()} possibly on another thread, the current span of
-   * this thread until the returned scope is closed: spans started here meanwhile are its children, as
-   * if they had started on its thread. For framework hooks that begin and end a piece of work in two
-   * callbacks on a thread the span did not start on (Spring AI runs the tool calls of a streamed
-   * conversation on a Reactor thread), where {@link #wrap(Runnable)} has no task to wrap. Close the
-   * scope on this thread. A no-op span, or a span of a runtime since shut down or initialised again,
-   * gives a scope that does nothing.
-   */
-  public static SpanScope makeCurrent(CurrentSpan span) {
-    Recorder current = recorder;
-    if (current == null || !(span instanceof LiveSpan live) || live.recorder() != current) {
-      return NOOP_SCOPE;
-    }
-    SpanStack stack = SpanStack.get();
-    stack.push(live);
-    return new SpanScope() {
-      private boolean closed;
-
-      @Override
-      public void close() {
-        if (!closed) {
-          closed = true;
-          stack.pop(live); // and any span above it that was started here and never closed
-        }
-      }
-    };
   }
 
   /** {@code task} running in the current trace context, on whatever thread runs it. */

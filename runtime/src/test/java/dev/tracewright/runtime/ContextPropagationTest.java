@@ -182,16 +182,16 @@ class ContextPropagationTest {
   }
 
   @Test
-  void aSpanMadeCurrentOnAnotherThreadParentsWhatStartsThereUntilTheScopeCloses() throws Exception {
+  void aContextEnteredOnAnotherThreadParentsWhatStartsThereUntilTheScopeCloses() throws Exception {
     // A framework's start hook and end hook on a pool thread, with the agent's span captured on this one.
-    CompletableFuture<SpanScope> opened = new CompletableFuture<>();
+    CompletableFuture<TraceContext.Scope> opened = new CompletableFuture<>();
     try (ActiveSpan agent = Tracewright.span("agent", SpanKind.AGENT).start()) {
-      CurrentSpan captured = Tracewright.current();
+      TraceContext captured = Tracewright.context();
       ExecutorService hooks = Executors.newSingleThreadExecutor();
       try {
         hooks.submit(() -> {
           assertNull(Tracewright.current().spanId(), "a pool thread has no current span of its own");
-          opened.complete(Tracewright.makeCurrent(captured));
+          opened.complete(captured.enter());
         }).get();
         hooks.submit(() -> {
           assertEquals(captured.spanId(), Tracewright.current().spanId());
@@ -221,7 +221,7 @@ class ContextPropagationTest {
   @Test
   void closingAScopeOnTheSpansOwnThreadKeepsTheSpanCurrent() {
     try (ActiveSpan agent = Tracewright.span("agent", SpanKind.AGENT).start()) {
-      SpanScope scope = Tracewright.makeCurrent(Tracewright.current());
+      TraceContext.Scope scope = Tracewright.context().enter();
       scope.close();
       scope.close();
       assertEquals(agent.spanId(), Tracewright.current().spanId(), "only the scope's own push was undone");
@@ -231,20 +231,20 @@ class ContextPropagationTest {
   }
 
   @Test
-  void noOpSpansAndSpansOfAnEarlierRuntimeGiveScopesThatDoNothing() throws Exception {
-    try (SpanScope none = Tracewright.makeCurrent(Tracewright.current())) {
+  void emptyContextsAndContextsOfAnEarlierRuntimeGiveScopesThatDoNothing() throws Exception {
+    try (TraceContext.Scope none = Tracewright.context().enter()) {
       assertNull(Tracewright.current().spanId());
     }
-    CurrentSpan old;
+    TraceContext old;
     try (ActiveSpan agent = Tracewright.span("old-agent", SpanKind.AGENT).start()) {
-      old = Tracewright.current();
+      old = Tracewright.context();
     }
     Tracewright.init(TraceConfig.builder().store(new InMemoryStore()).build());
-    try (SpanScope stale = Tracewright.makeCurrent(old)) {
+    try (TraceContext.Scope stale = old.enter()) {
       assertNull(Tracewright.current().spanId(), "a span of the runtime that was replaced");
     }
     Tracewright.shutdown();
-    try (SpanScope off = Tracewright.makeCurrent(old)) {
+    try (TraceContext.Scope off = old.enter()) {
       assertNull(Tracewright.current().spanId(), "not recording");
     }
   }

@@ -1,8 +1,7 @@
 package dev.tracewright.springai;
 
 import dev.tracewright.runtime.ActiveSpan;
-import dev.tracewright.runtime.CurrentSpan;
-import dev.tracewright.runtime.SpanScope;
+import dev.tracewright.runtime.TraceContext;
 import dev.tracewright.runtime.Tracewright;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -32,7 +31,7 @@ public final class TracewrightObservationHandler implements ObservationHandler<O
   private static final System.Logger LOG = System.getLogger(TracewrightObservationHandler.class.getName());
   private static final AtomicBoolean LOGGED = new AtomicBoolean();
   private static final AtomicBoolean LOGGED_UNPARENTED = new AtomicBoolean();
-  private static final SpanScope NOTHING_ENTERED = () -> {};
+  private static final TraceContext.Scope NOTHING_ENTERED = () -> {};
   /** Ancestors looked at before giving up, should a chain of parent observations ever loop. */
   private static final int MAX_ANCESTORS = 64;
 
@@ -59,7 +58,7 @@ public final class TracewrightObservationHandler implements ObservationHandler<O
    * What a Spring AI observation's descendants need, on whatever thread they start: the Tracewright
    * span their spans belong under (null if none was current), and the thread it started on.
    */
-  private record Origin(CurrentSpan span, Thread thread) {}
+  private record Origin(TraceContext span, Thread thread) {}
 
   @Override
   public boolean supportsContext(Observation.Context context) {
@@ -74,16 +73,16 @@ public final class TracewrightObservationHandler implements ObservationHandler<O
     try {
       if (context instanceof ChatModelObservationContext chat) {
         // Detached (it may end on another thread): it needs its parent current only to start.
-        try (SpanScope parent = enterParent(context)) {
+        try (TraceContext.Scope parent = enterParent(context)) {
           context.put(ActiveSpan.class, ChatSpans.start(chat));
         }
       } else if (context instanceof ToolCallingObservationContext tool) {
         // The tool runs inside its parent; onStop closes the scope (put first: it does whatever fails here).
-        context.put(SpanScope.class, enterParent(context));
+        context.put(TraceContext.Scope.class, enterParent(context));
         startTool(tool);
       } else {
-        CurrentSpan current = Tracewright.current();
-        context.put(Origin.class, new Origin(current.isRecording() ? current : null, Thread.currentThread()));
+        TraceContext current = Tracewright.context();
+        context.put(Origin.class, new Origin(current.isEmpty() ? null : current, Thread.currentThread()));
       }
     } catch (Throwable t) {
       failed(t);
@@ -99,14 +98,14 @@ public final class TracewrightObservationHandler implements ObservationHandler<O
     ActiveSpan span = ToolSpans.start(tool);
     tool.put(ActiveSpan.class, span);
     // Model calls the tool makes on other threads (a stream of its own) nest under its span.
-    tool.put(Origin.class, new Origin(span, Thread.currentThread()));
+    tool.put(Origin.class, new Origin(Tracewright.context(), Thread.currentThread())); // the span just started is current
   }
 
   /**
    * Makes the span that a model turn or tool call belongs under current on this thread, if it is not
    * already: the span of the nearest ancestor observation that remembered one.
    */
-  private static SpanScope enterParent(Observation.Context context) {
+  private static TraceContext.Scope enterParent(Observation.Context context) {
     if (Tracewright.current().isRecording() || !Tracewright.isEnabled()) {
       return NOTHING_ENTERED;
     }
@@ -118,7 +117,7 @@ public final class TracewrightObservationHandler implements ObservationHandler<O
       Origin origin = view.get(Origin.class);
       if (origin != null) {
         if (origin.span() != null) {
-          return Tracewright.makeCurrent(origin.span());
+          return origin.span().enter();
         }
         startedElsewhere |= origin.thread() != thread;
       }
@@ -151,7 +150,7 @@ public final class TracewrightObservationHandler implements ObservationHandler<O
     try {
       stop(context);
     } finally {
-      SpanScope scope = context.get(SpanScope.class);
+      TraceContext.Scope scope = context.get(TraceContext.Scope.class);
       if (scope != null) {
         scope.close(); // a tool's: Spring AI calls a tool synchronously, so this is the thread it started on
       }
