@@ -144,6 +144,15 @@ public final class PricingTable {
     return defaults(System.getProperty(FILE_PROPERTY), System.getenv(FILE_ENV), classLoader(), PricingTable::warn);
   }
 
+  /**
+   * As {@link #defaults()}, with {@code file} (when not null) in place of the property and
+   * environment variable, and problems handed to {@code warnings}: for tools such as the CLI.
+   */
+  public static PricingTable defaults(Path file, Consumer<String> warnings) {
+    String named = file != null ? file.toString() : System.getProperty(FILE_PROPERTY);
+    return defaults(named, System.getenv(FILE_ENV), classLoader(), warnings);
+  }
+
   static PricingTable defaults(String property, String env, ClassLoader loader, Consumer<String> warnings) {
     PricingTable table = bundled();
     for (URL url : classpathFiles(loader, warnings)) {
