@@ -22,6 +22,7 @@ final class DiffCommand implements Callable<Integer> {
   static final int DIFFERENT = 1;
 
   @Mixin DbOption db;
+  @Mixin PricingOption pricing;
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "A", description = "Trace ID or prefix in the database, or a JSONL file (tracewright export --format jsonl --content); FILE#ID picks a trace in a file of several.")
@@ -42,7 +43,7 @@ final class DiffCommand implements Callable<Integer> {
     DiffSource sb = DiffSource.parse(b);
     TraceDb[] opened = new TraceDb[1];
     try {
-      java.util.function.Supplier<TraceDb> database = () -> opened[0] != null ? opened[0] : (opened[0] = db.open());
+      java.util.function.Supplier<TraceDb> database = () -> opened[0] != null ? opened[0] : (opened[0] = pricing.apply(db.open()));
       // Hashes are enough to compare; blobs are read only to print them.
       RecordedTrace.ContentLoad load = content ? RecordedTrace.ContentLoad.FULL : RecordedTrace.ContentLoad.HASHES_ONLY;
       RecordedTrace ta = sa.read(database, load);

@@ -33,6 +33,7 @@ final class ExportCommand implements Callable<Integer> {
   enum Format { otlp, jsonl }
 
   @Mixin DbOption db;
+  @Mixin PricingOption pricing;
   @Spec CommandSpec spec;
 
   @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "otlp or jsonl.")
@@ -82,7 +83,7 @@ final class ExportCommand implements Callable<Integer> {
     if (output != null) {
       checkedTarget();
     }
-    try (TraceDb traces = db.open()) {
+    try (TraceDb traces = pricing.apply(db.open())) {
       List<TraceRecord> chosen = selection.trace != null ? List.of(traces.trace(selection.trace)) : all(traces);
       Map<String, List<SpanRecord>> byService = new LinkedHashMap<>();
       Map<String, List<EventRecord>> events = new LinkedHashMap<>();

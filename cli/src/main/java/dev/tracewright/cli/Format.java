@@ -39,6 +39,22 @@ public final class Format {
     return usd >= 0.001 || usd == 0 ? String.format(Locale.ROOT, "$%.4f", usd) : String.format(Locale.ROOT, "$%.6f", usd);
   }
 
+  /**
+   * A sum of costs of which {@code unpriced} calls have none (their model has no price): the known
+   * part and how many are unknown, so a partial total never reads as the whole, nor an unknown as $0.
+   * "$0.0123 + unknown (2 calls)", "unknown (1 call)"; with none unpriced, as {@link #cost(Double)}.
+   */
+  public static String cost(Double usd, long unpriced) {
+    if (unpriced <= 0) {
+      return cost(usd);
+    }
+    String unknown = UNKNOWN + " (" + unpriced + (unpriced == 1 ? " call)" : " calls)");
+    return usd == null ? unknown : cost(usd) + " + " + unknown;
+  }
+
+  /** The cost of a call whose model has no price. */
+  public static final String UNKNOWN = "unknown";
+
   public static String time(Instant instant) {
     return instant == null ? "-" : TIME.format(instant);
   }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "list", mixinStandardHelpOptions = true, description = "Recent traces, newest first.")
 final class ListCommand implements Callable<Integer> {
   @Mixin DbOption db;
+  @Mixin PricingOption pricing;
   @Spec CommandSpec spec;
 
   @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "At most N traces (default: ${DEFAULT-VALUE}).")
@@ -69,7 +70,7 @@ final class ListCommand implements Callable<Integer> {
         : TraceQuery.Status.ALL;
     TraceQuery query = new TraceQuery(limit, null, null, since, null, name, status, model, null, sort);
     PrintWriter out = spec.commandLine().getOut();
-    try (TraceDb traces = db.open()) {
+    try (TraceDb traces = pricing.apply(db.open())) {
       List<TraceRecord> found = traces.traces(query);
       if (found.isEmpty()) {
         boolean filtered = status != TraceQuery.Status.ALL || since != null || name != null || model != null;
@@ -85,7 +86,7 @@ final class ListCommand implements Callable<Integer> {
         row.add(Format.duration(t.durationMs()));
         row.add(String.valueOf(t.spanCount()));
         row.add(Format.tokens(t.inputTokens() + t.outputTokens()));
-        row.add(Format.cost(t.costUsd()));
+        row.add(Format.cost(t.costUsd(), t.unpricedCalls()));
         row.add(t.status().equals("OK") && t.errorCount() > 0 ? "OK (" + t.errorCount() + " err)" : t.status());
         table.row(row);
       }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         + " FULL_LOCAL content only with --content.")
 final class ReportCommand implements Callable<Integer> {
   @Mixin DbOption db;
+  @Mixin PricingOption pricing;
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "TRACE", description = "Trace ID or unique prefix (see: tracewright list).")
@@ -39,7 +40,7 @@ final class ReportCommand implements Callable<Integer> {
     if (output != null) {
       OutputFile.checked(output, db.db, force, "report");
     }
-    try (TraceDb traces = db.open()) {
+    try (TraceDb traces = pricing.apply(db.open())) {
       TraceRecord t = traces.trace(trace);
       Path target = OutputFile.checked(output != null ? output : Path.of("trace-" + t.traceId().substring(0, 16) + ".html"), db.db, force, "report");
       TraceReport.Page page = TraceReport.of(traces, t, content);

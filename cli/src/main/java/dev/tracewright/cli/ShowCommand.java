@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "show", mixinStandardHelpOptions = true, description = "One trace as a tree with a waterfall bar per span.")
 final class ShowCommand implements Callable<Integer> {
   @Mixin DbOption db;
+  @Mixin PricingOption pricing;
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "TRACE", description = "Trace ID or a unique prefix of it (see: tracewright list).")
@@ -28,7 +29,7 @@ final class ShowCommand implements Callable<Integer> {
   @Override
   public Integer call() throws SQLException {
     PrintWriter out = spec.commandLine().getOut();
-    try (TraceDb traces = db.open()) {
+    try (TraceDb traces = pricing.apply(db.open())) {
       TraceRecord t = traces.trace(trace);
       boolean color = !noColor && System.console() != null && System.getenv("NO_COLOR") == null;
       out.print(new TraceRenderer(color).render(t, traces.spans(t.traceId()), traces.events(t.traceId()),

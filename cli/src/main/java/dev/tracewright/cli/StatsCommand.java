@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
         "By trace counts whole runs (every span's tokens and cost); by span name counts each span's own only."})
 final class StatsCommand implements Callable<Integer> {
   @Mixin DbOption db;
+  @Mixin PricingOption pricing;
   @Spec CommandSpec spec;
 
   @Option(names = "--since", paramLabel = "WHEN", converter = SinceConverter.class,
@@ -28,7 +29,7 @@ final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws SQLException {
     PrintWriter out = spec.commandLine().getOut();
-    try (TraceDb traces = db.open()) {
+    try (TraceDb traces = pricing.apply(db.open())) {
       StatsReport report = StatsReport.compute(traces, since);
       out.println("By trace (whole runs: tokens and cost of every span in them)");
       out.print(table("TRACE", report.byTrace()));
@@ -51,7 +52,7 @@ final class StatsCommand implements Callable<Integer> {
           Format.duration(r.p50Ms()),
           Format.duration(r.p95Ms()),
           Format.tokens(r.inputTokens() + r.outputTokens()),
-          Format.cost(r.costUsd()),
+          Format.cost(r.costUsd(), r.unpricedCalls()),
           String.format(Locale.ROOT, "%.1f%%", 100.0 * r.errorRate())));
     }
     return table;

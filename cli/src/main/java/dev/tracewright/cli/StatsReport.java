@@ -25,8 +25,12 @@ import java.util.TreeMap;
  */
 public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpanName) {
 
-  /** One group: how many, how fast (p50, p95 in ms), tokens, cost (null: nothing priced), errors. */
-  public record Row(String key, long count, double p50Ms, double p95Ms, long inputTokens, long outputTokens, Double costUsd, long errors) {
+  /**
+   * One group: how many, how fast (p50, p95 in ms), tokens, cost (null: nothing priced), calls
+   * whose cost is unknown (not in {@code costUsd}), errors.
+   */
+  public record Row(
+      String key, long count, double p50Ms, double p95Ms, long inputTokens, long outputTokens, Double costUsd, long unpricedCalls, long errors) {
     public double errorRate() {
       return count == 0 ? 0 : (double) errors / count;
     }
@@ -40,16 +44,59 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
           + " COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), SUM(cost_usd),"
           + " SUM(CASE WHEN status = 'ERROR' THEN 1 ELSE 0 END)";
 
-  /** Statistics of spans and traces started since {@code since} (null: all). */
+  /**
+   * Statistics of spans and traces started since {@code since} (null: all). Costs are the stored
+   * ones; calls stored without a cost are priced with the database's table where it knows their
+   * model ({@link LateCost}), and the others counted as unpriced in every group they belong to.
+   */
   public static StatsReport compute(TraceDb db, Instant since) throws SQLException {
     String window = since == null ? "" : " AND start_time >= ?";
-    return new StatsReport(
-        rows(db, "SELECT name" + HISTOGRAM + " FROM traces WHERE status <> 'INCOMPLETE'" + window + " GROUP BY name, bucket", since),
-        rows(db, "SELECT model" + HISTOGRAM + " FROM spans WHERE model IS NOT NULL" + window + " GROUP BY model, bucket", since),
-        rows(db, "SELECT name" + HISTOGRAM + " FROM spans WHERE 1 = 1" + window + " GROUP BY name, bucket", since));
+    Map<String, Group> byTrace = groups(db, "SELECT name" + HISTOGRAM + " FROM traces WHERE status <> 'INCOMPLETE'" + window + " GROUP BY name, bucket", since);
+    Map<String, Group> byModel = groups(db, "SELECT model" + HISTOGRAM + " FROM spans WHERE model IS NOT NULL" + window + " GROUP BY model, bucket", since);
+    Map<String, Group> byName = groups(db, "SELECT name" + HISTOGRAM + " FROM spans WHERE 1 = 1" + window + " GROUP BY name, bucket", since);
+    lateCosts(db, since, byTrace, byModel, byName);
+    return new StatsReport(rows(byTrace), rows(byModel), rows(byName));
   }
 
-  private static List<Row> rows(TraceDb db, String sql, Instant since) throws SQLException {
+  /** The window's spans stored without a cost: priced now where the table knows the model, else counted unpriced. */
+  private static void lateCosts(TraceDb db, Instant since, Map<String, Group> byTrace, Map<String, Group> byModel, Map<String, Group> byName)
+      throws SQLException {
+    String sql = "SELECT s.name, s.model, s.input_tokens, s.output_tokens, s.attributes, t.name, t.status, t.start_time"
+        + " FROM spans s LEFT JOIN traces t ON t.trace_id = s.trace_id"
+        + " WHERE s.cost_usd IS NULL AND s.input_tokens IS NOT NULL" + (since == null ? "" : " AND s.start_time >= ?");
+    try (PreparedStatement st = db.connection().prepareStatement(sql)) {
+      if (since != null) {
+        st.setObject(1, TraceDb.time(since));
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          java.util.Map<String, Object> attributes = TraceDb.attributes(rs.getString(5));
+          if (LateCost.replayed(attributes)) {
+            continue; // answered from a recording: nothing spent, nothing unknown
+          }
+          String model = rs.getString(2);
+          Double usd = LateCost.price(db.pricing(), model, rs.getLong(3), rs.getLong(4), attributes);
+          late(byName.get(rs.getString(1)), usd);
+          if (model != null) {
+            late(byModel.get(model), usd);
+          }
+          java.time.OffsetDateTime traceStart = rs.getObject(8, java.time.OffsetDateTime.class);
+          if (rs.getString(6) != null && !"INCOMPLETE".equals(rs.getString(7))
+              && (since == null || (traceStart != null && !traceStart.toInstant().isBefore(since)))) {
+            late(byTrace.get(rs.getString(6)), usd);
+          }
+        }
+      }
+    }
+  }
+
+  private static void late(Group group, Double usd) {
+    if (group != null) {
+      group.late(usd);
+    }
+  }
+
+  private static Map<String, Group> groups(TraceDb db, String sql, Instant since) throws SQLException {
     Map<String, Group> groups = new LinkedHashMap<>();
     try (PreparedStatement st = db.connection().prepareStatement(sql)) {
       if (since != null) {
@@ -62,6 +109,10 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
         }
       }
     }
+    return groups;
+  }
+
+  private static List<Row> rows(Map<String, Group> groups) {
     List<Row> out = new ArrayList<>(groups.size());
     groups.forEach((key, g) -> out.add(g.row(key)));
     out.sort(Comparator.comparingLong(Row::count).reversed().thenComparing(Row::key, Comparator.nullsFirst(Comparator.naturalOrder())));
@@ -77,7 +128,18 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
     private long inputTokens;
     private long outputTokens;
     private BigDecimal cost;
+    private long unpriced;
     private long errors;
+
+    /** A call stored without a cost: its cost from the table now, or null (unknown). */
+    void late(Double usd) {
+      if (usd == null) {
+        unpriced++;
+      } else {
+        BigDecimal v = BigDecimal.valueOf(usd);
+        cost = cost == null ? v : cost.add(v);
+      }
+    }
 
     void add(int bucket, long n, double min, double max, long in, long out, BigDecimal usd, long failed) {
       histogram.put(bucket, new Bucket(n, min, max));
@@ -106,7 +168,7 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
     }
 
     Row row(String key) {
-      return new Row(key, count, quantile(0.5), quantile(0.95), inputTokens, outputTokens, cost == null ? null : cost.doubleValue(), errors);
+      return new Row(key, count, quantile(0.5), quantile(0.95), inputTokens, outputTokens, cost == null ? null : cost.doubleValue(), unpriced, errors);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.tracewright.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewright.annotations.SpanKind;
+import dev.tracewright.runtime.capture.PricingTable;
 import org.h2.api.ErrorCode;
 import dev.tracewright.runtime.store.EventRecord;
 import dev.tracewright.runtime.store.H2Store;
@@ -47,6 +48,7 @@ public final class TraceDb implements AutoCloseable {
   private final Connection connection;
   private final Path base;
   private final boolean exclusive;
+  private PricingTable pricing = PricingTable.bundled();
 
   private TraceDb(Connection connection, Path base) {
     this(connection, base, false);
@@ -254,6 +256,59 @@ public final class TraceDb implements AutoCloseable {
     return connection;
   }
 
+  /** The prices for spans stored without a cost (see {@link LateCost}); the bundled table unless set. */
+  public TraceDb pricing(PricingTable table) {
+    this.pricing = java.util.Objects.requireNonNull(table, "table");
+    return this;
+  }
+
+  public PricingTable pricing() {
+    return pricing;
+  }
+
+  /**
+   * The trace with the spans stored without a cost priced now where the table knows their model,
+   * and the rest counted in {@code unpricedCalls}: one read of the trace's spans through its index.
+   */
+  public TraceRecord withLateCosts(TraceRecord t) throws SQLException {
+    List<Double> costs = select(
+        "SELECT model, input_tokens, output_tokens, attributes FROM spans WHERE trace_id = ? AND cost_usd IS NULL AND input_tokens IS NOT NULL",
+        rs -> {
+          Map<String, Object> attributes = json(rs.getString("attributes"));
+          if (LateCost.replayed(attributes)) {
+            return 0.0; // answered from a recording: nothing spent
+          }
+          Double usd = LateCost.price(pricing, rs.getString("model"), nullableLong(rs, "input_tokens"), nullableLong(rs, "output_tokens"), attributes);
+          return usd == null ? Double.NaN : usd;
+        },
+        List.of(t.traceId()));
+    if (costs.isEmpty()) {
+      return t;
+    }
+    Double total = t.costUsd();
+    int unpriced = 0;
+    for (double c : costs) {
+      if (Double.isNaN(c)) {
+        unpriced++;
+      } else if (c > 0) {
+        total = total == null ? c : total + c;
+      }
+    }
+    return t.withCost(total, unpriced);
+  }
+
+  /** The span with a cost from the table when it was stored without one and the table knows its model. */
+  SpanRecord withLateCost(SpanRecord s) {
+    if (!LateCost.lacksCost(s)) {
+      return s;
+    }
+    Double usd = LateCost.price(pricing, s.model(), s.inputTokens(), s.outputTokens(), s.attributes());
+    return usd == null ? s : new SpanRecord(s.spanId(), s.traceId(), s.parentSpanId(), s.name(), s.kind(), s.status(), s.startTime(),
+        s.endTime(), s.durationNanos(), s.codeNamespace(), s.codeFunction(), s.threadName(), s.model(), s.provider(), s.inputTokens(),
+        s.outputTokens(), usd, s.inputPreview(), s.outputPreview(), s.inputRef(), s.outputRef(), s.errorType(), s.errorMessage(),
+        s.attributes(), s.capturePolicy());
+  }
+
   public Path dataFile() {
     return H2Store.dataFile(base);
   }
@@ -319,7 +374,7 @@ public final class TraceDb implements AutoCloseable {
     List<TraceRecord> page = select(sql.toString(), TraceDb::trace, params);
     List<TraceRecord> out = new ArrayList<>(page.size());
     for (TraceRecord t : page) {
-      out.add(t.isIncomplete() ? withTotalsFromSpans(t) : t);
+      out.add(withLateCosts(t.isIncomplete() ? withTotalsFromSpans(t) : t));
     }
     return out;
   }
@@ -432,7 +487,7 @@ public final class TraceDb implements AutoCloseable {
           found.stream().limit(5).map(t -> t.traceId().substring(0, 16)).toList()) + (found.size() > 5 ? ", ..." : "") + "); give more digits");
     }
     TraceRecord t = found.get(0);
-    return t.isIncomplete() ? withTotalsFromSpans(t) : t;
+    return withLateCosts(t.isIncomplete() ? withTotalsFromSpans(t) : t);
   }
 
   /**
@@ -451,7 +506,7 @@ public final class TraceDb implements AutoCloseable {
 
   /** The trace with exactly this ID, with totals from its spans while it is INCOMPLETE. */
   public TraceRecord withTotals(TraceRecord t) throws SQLException {
-    return t.isIncomplete() ? withTotalsFromSpans(t) : t;
+    return withLateCosts(t.isIncomplete() ? withTotalsFromSpans(t) : t);
   }
 
   /**
@@ -499,7 +554,7 @@ public final class TraceDb implements AutoCloseable {
 
   /** The first {@code limit} spans of a trace by start time. */
   public List<SpanRecord> spans(String traceId, int limit) throws SQLException {
-    return select("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_time, span_id LIMIT ?", TraceDb::span, List.of(traceId, limit));
+    return select("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_time, span_id LIMIT ?", rs -> withLateCost(span(rs)), List.of(traceId, limit));
   }
 
   /** Events of every span of a trace, by span and sequence. */
@@ -625,6 +680,11 @@ public final class TraceDb implements AutoCloseable {
   private static Double decimal(ResultSet rs, String column) throws SQLException {
     BigDecimal v = rs.getBigDecimal(column);
     return v == null ? null : v.doubleValue();
+  }
+
+  /** A span's attributes column as a map (an unreadable one as {@code $unreadable}). */
+  static Map<String, Object> attributes(String text) {
+    return json(text);
   }
 
   private static Map<String, Object> json(String text) {

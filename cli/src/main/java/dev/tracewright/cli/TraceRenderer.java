@@ -42,7 +42,7 @@ public final class TraceRenderer {
         .append("  ").append(Format.duration(trace.durationMs()))
         .append("  ").append(trace.spanCount()).append(trace.spanCount() == 1 ? " span" : " spans")
         .append("  ").append(Format.tokens(trace.inputTokens() + trace.outputTokens())).append(" tokens")
-        .append("  ").append(Format.cost(trace.costUsd()))
+        .append("  ").append(Format.cost(trace.costUsd(), trace.unpricedCalls()))
         .append("  ").append(status(trace.status(), trace.errorCount())).append('\n');
 
     Map<String, List<SpanRecord>> children = new HashMap<>();
@@ -120,6 +120,8 @@ public final class TraceRenderer {
     }
     if (s.costUsd() != null) {
       out.append("  ").append(Format.cost(s.costUsd()));
+    } else if (LateCost.lacksCost(s)) {
+      out.append("  cost ").append(Format.UNKNOWN);
     }
     if (s.isError()) {
       out.append("  ").append(paint(RED, "ERROR " + oneLine(shortType(s.errorType()), 100)

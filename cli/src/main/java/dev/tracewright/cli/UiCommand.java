@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         "Also a JSON API under /api/: traces, traces/{id}, content/{hash}, stats."})
 final class UiCommand implements Callable<Integer> {
   @Mixin DbOption db;
+  @Mixin PricingOption pricing;
   @Spec CommandSpec spec;
 
   @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 for any free port).")
@@ -35,7 +36,7 @@ final class UiCommand implements Callable<Integer> {
       throw new CliException("--port must be between 0 and 65535, not " + port);
     }
     PrintWriter out = spec.commandLine().getOut();
-    UiServer ui = UiServer.start(db.db, port);
+    UiServer ui = UiServer.start(db.db, port, pricing.table());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       ui.close();

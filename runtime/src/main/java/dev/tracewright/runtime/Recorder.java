@@ -1,10 +1,13 @@
 package dev.tracewright.runtime;
 
+import dev.tracewright.runtime.capture.PricingTable;
+
 import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.runtime.capture.Captured;
 import dev.tracewright.runtime.capture.ContentCapture;
 import dev.tracewright.runtime.capture.ContentProcessor;
 import dev.tracewright.runtime.capture.LogSafe;
+import dev.tracewright.runtime.capture.PricingTable;
 import dev.tracewright.runtime.context.Traceparent;
 import dev.tracewright.runtime.export.ExportBatch;
 import dev.tracewright.runtime.export.ExportPipeline;
@@ -256,11 +259,42 @@ final class Recorder {
    */
   void price(LiveSpan span) {
     if (Double.isNaN(span.costUsd()) && span.inputTokens() >= 0 && span.model != null && !span.answeredFromRecording()) {
-      double cost = config.pricing().cost(span.model, span.inputTokens(), span.outputTokens());
+      double cost = config.pricing().cost(span.model, usage(span.inputTokens(), span.outputTokens(), span.attributes));
       if (!Double.isNaN(cost)) {
         span.computedCost(cost);
       }
     }
+  }
+
+  /** The OpenTelemetry GenAI attributes an integration records cache and reasoning token counts in. */
+  static final String CACHE_READ = "gen_ai.usage.cache_read.input_tokens";
+  static final String CACHE_WRITE = "gen_ai.usage.cache_creation.input_tokens";
+  static final String REASONING = "gen_ai.usage.reasoning.output_tokens";
+
+  /**
+   * A call's token counts: input and output from the span, cache reads, cache writes and reasoning
+   * from its attributes (counts included in input and output, see {@link PricingTable}).
+   */
+  static PricingTable.Usage usage(long input, long output, Map<String, ?> attributes) {
+    if (attributes == null || attributes.isEmpty()) {
+      return PricingTable.Usage.of(input, Math.max(0, output));
+    }
+    return new PricingTable.Usage(input, Math.max(0, output),
+        count(attributes.get(CACHE_READ)), count(attributes.get(CACHE_WRITE)), count(attributes.get(REASONING)));
+  }
+
+  private static long count(Object value) {
+    if (value instanceof Number n) {
+      return Math.max(0, n.longValue());
+    }
+    if (value instanceof String s) {
+      try {
+        return Math.max(0, Long.parseLong(s.trim()));
+      } catch (NumberFormatException e) {
+        return 0;
+      }
+    }
+    return 0;
   }
 
   /** A failure of tracing on an application thread: counted, logged once, never thrown into the call. */

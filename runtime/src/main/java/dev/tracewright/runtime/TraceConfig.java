@@ -37,7 +37,7 @@ public final class TraceConfig {
   private final long queuedContentBytes;
   private final Duration storeRetryTimeout;
 
-  private TraceConfig(Builder b) {
+  private TraceConfig(Builder b, PricingTable pricing) {
     this.store = b.store;
     this.capturePolicy = b.capturePolicy;
     this.redactor = b.redactor != null ? b.redactor : b.redaction ? b.rules.build() : Redactor.none();
@@ -47,7 +47,7 @@ public final class TraceConfig {
     this.queueCapacity = b.queueCapacity;
     this.batchSize = b.batchSize;
     this.overflowPolicy = b.overflowPolicy;
-    this.pricing = b.pricing;
+    this.pricing = pricing;
     this.maxContentBytes = b.maxContentBytes;
     this.previewChars = b.previewChars;
     this.shutdownTimeout = b.shutdownTimeout;
@@ -143,6 +143,7 @@ public final class TraceConfig {
     private int batchSize = 512;
     private OverflowPolicy overflowPolicy = OverflowPolicy.DROP;
     private PricingTable pricing;
+    private final List<java.nio.file.Path> pricingFiles = new ArrayList<>();
     private int maxContentBytes = 1024 * 1024;
     private int previewChars = 512;
     private Duration shutdownTimeout = Duration.ofSeconds(5);
@@ -280,9 +281,24 @@ public final class TraceConfig {
       return this;
     }
 
-    /** Prices for cost computation; replaces the bundled table (use {@code PricingTable.bundled().with(...)} to extend it). */
+    /**
+     * Prices for cost computation; replaces the default table (the bundled prices with
+     * {@code tracewright-pricing.json} from the classpath and {@code -Dtracewright.pricing} /
+     * {@code TRACEWRIGHT_PRICING} merged over them). Use {@code PricingTable.defaults().with(...)}
+     * to extend it, or {@link #pricingFile} to add a file without code.
+     */
     public Builder pricing(PricingTable pricing) {
       this.pricing = Objects.requireNonNull(pricing, "pricing");
+      return this;
+    }
+
+    /**
+     * A pricing file (the bundled format, see {@code PricingTable}) merged over the table: its
+     * models are added and win over the same models' prices. A file that cannot be read or parsed
+     * is logged once, naming it and the problem, and left out; start-up goes on with the other prices.
+     */
+    public Builder pricingFile(java.nio.file.Path file) {
+      pricingFiles.add(Objects.requireNonNull(file, "file"));
       return this;
     }
 
@@ -318,10 +334,11 @@ public final class TraceConfig {
       if (store == null) {
         throw new IllegalStateException("TraceConfig needs a store: H2Store, InMemoryStore or NullStore");
       }
-      if (pricing == null) {
-        pricing = PricingTable.bundled();
+      PricingTable table = pricing != null ? pricing : PricingTable.defaults();
+      for (java.nio.file.Path file : pricingFiles) {
+        table = table.withFile(file, message -> System.getLogger(TraceConfig.class.getName()).log(System.Logger.Level.WARNING, message));
       }
-      return new TraceConfig(this);
+      return new TraceConfig(this, table);
     }
 
     private static String defaultServiceName() {

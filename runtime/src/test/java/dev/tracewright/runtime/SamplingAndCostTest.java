@@ -84,18 +84,6 @@ class SamplingAndCostTest {
   }
 
   @Test
-  void bundledPricingCoversCommonModelsAndMatchesByLongestPrefix() {
-    PricingTable table = PricingTable.bundled();
-    assertTrue(table.asOf() != null && table.size() >= 15);
-    assertEquals(table.price("gpt-4o"), table.price("gpt-4o-2024-08-06"));
-    assertEquals(0.15, table.price("gpt-4o-mini-2024-07-18").inputPerMillion(), "gpt-4o-mini, not gpt-4o");
-    assertEquals(3.00, table.price("claude-sonnet-4-20250514").inputPerMillion());
-    assertEquals(1.25, table.price("GEMINI-2.5-PRO").inputPerMillion(), "case-insensitive");
-    assertNull(table.price("my-local-model"));
-    assertEquals((1_000_000 * 2.50 + 500_000 * 10.0) / 1e6, table.cost("gpt-4o", 1_000_000, 500_000), 1e-9);
-  }
-
-  @Test
   void pricingCanBeOverriddenInCodeAndFromAFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("prices.json");
     Files.writeString(file, "{\"asOf\":\"2026-11-01\",\"models\":{\"my-local-model\":{\"input\":1.0,\"output\":2.0}}}");
@@ -110,6 +98,34 @@ class SamplingAndCostTest {
     Files.writeString(file, "{\"models\":{\"x\":{\"input\":\"cheap\"}}}");
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> PricingTable.fromFile(file));
     assertTrue(bad.getMessage().contains("'x'"), bad.getMessage());
+  }
+
+  @Test
+  void cacheReadsWritesAndReasoningRecordedAsAttributesArePriced() {
+    Tracewright.init(TraceConfig.builder().store(store).build());
+    Tracewright.span("cached", SpanKind.LLM).model("gpt-6.2-sol").run(() -> Tracewright.current()
+        .tokens(100_000, 2_000)
+        .attribute("gen_ai.usage.cache_read.input_tokens", 60_000)
+        .attribute("gen_ai.usage.cache_creation.input_tokens", 10_000L)
+        .attribute("gen_ai.usage.reasoning.output_tokens", "1500"));
+    Tracewright.span("unknown", SpanKind.LLM).model("my-local-model").run(() -> Tracewright.current().tokens(1_000, 10));
+
+    assertEquals((30_000 * 2.00 + 60_000 * 0.10 + 10_000 * 2.50 + 2_000 * 10.00) / 1e6, recorded().span("cached").costUsd(), 1e-12);
+    assertNull(store.span("unknown").costUsd(), "unknown model: no cost, not $0");
+  }
+
+  @Test
+  void aPricingFileInTheConfigIsMergedAndABrokenOneDoesNotStopStartUp(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("prices.json");
+    Files.writeString(file, "{\"models\":{\"my-local-model\":{\"input\":1.0,\"output\":2.0}}}");
+    Path broken = dir.resolve("broken.json");
+    Files.writeString(broken, "not json");
+    Tracewright.init(TraceConfig.builder().store(store).pricingFile(file).pricingFile(broken).build());
+    Tracewright.span("a", SpanKind.LLM).model("my-local-model").run(() -> Tracewright.current().tokens(1_000_000, 1_000_000));
+    Tracewright.span("b", SpanKind.LLM).model("gpt-4o").run(() -> Tracewright.current().tokens(1_000_000, 0));
+
+    assertEquals(3.0, recorded().span("a").costUsd(), 1e-9);
+    assertEquals(2.5, store.span("b").costUsd(), 1e-9, "bundled prices still apply");
   }
 
   record Reply(String text, long inputTokens, long outputTokens, String responseModel) implements TokenUsage {}

@@ -9,8 +9,9 @@ import java.util.stream.Collectors;
 /**
  * A deterministic stand-in for a real model, so the sample runs anywhere: it plans by picking
  * keywords, answers by stitching the context together, counts tokens as a quarter of the characters
- * and reports itself as {@code gpt-4o-mini-offline} (priced as gpt-4o-mini). It takes a few
- * milliseconds, like a very fast model, so the waterfall has something to show.
+ * and reports itself as {@code gpt-4o-mini-offline} (priced as gpt-4o-mini by the sample's
+ * {@code tracewright-pricing.json}). It takes a few milliseconds, like a very fast model, so the
+ * waterfall has something to show.
  */
 public final class OfflineModel implements ChatModel {
   public static final String NAME = "gpt-4o-mini-offline";

@@ -13,11 +13,11 @@ final class ApiViews {
   /** A trace in the list and at the top of a trace: {@code running} while its root has not ended. */
   record TraceView(
       String traceId, String name, String service, String status, boolean running, String startTime, String endTime,
-      double durationMs, int spanCount, int errorCount, long inputTokens, long outputTokens, Double costUsd) {
+      double durationMs, int spanCount, int errorCount, long inputTokens, long outputTokens, Double costUsd, int unpricedCalls) {
 
     static TraceView of(TraceRecord t) {
       return new TraceView(t.traceId(), t.name(), t.serviceName(), t.status(), t.isIncomplete(), iso(t.startTime()), iso(t.endTime()),
-          t.durationMs(), t.spanCount(), t.errorCount(), t.inputTokens(), t.outputTokens(), t.costUsd());
+          t.durationMs(), t.spanCount(), t.errorCount(), t.inputTokens(), t.outputTokens(), t.costUsd(), t.unpricedCalls());
     }
   }
 
@@ -25,13 +25,13 @@ final class ApiViews {
   record SpanView(
       String spanId, String parentSpanId, String name, String kind, String status, String startTime, String endTime,
       double durationMs, String codeNamespace, String codeFunction, String thread, String model, String provider,
-      Long inputTokens, Long outputTokens, Double costUsd, String inputPreview, String outputPreview, String inputRef,
+      Long inputTokens, Long outputTokens, Double costUsd, boolean costUnknown, String inputPreview, String outputPreview, String inputRef,
       String outputRef, String errorType, String errorMessage, Map<String, Object> attributes, String capturePolicy) {
 
     static SpanView of(SpanRecord s) {
       return new SpanView(s.spanId(), s.parentSpanId(), s.name(), s.kind().name(), s.status(), iso(s.startTime()), iso(s.endTime()),
           s.durationMs(), s.codeNamespace(), s.codeFunction(), s.threadName(), s.model(), s.provider(), s.inputTokens(),
-          s.outputTokens(), s.costUsd(), s.inputPreview(), s.outputPreview(), s.inputRef(), s.outputRef(), s.errorType(),
+          s.outputTokens(), s.costUsd(), dev.tracewright.cli.LateCost.lacksCost(s), s.inputPreview(), s.outputPreview(), s.inputRef(), s.outputRef(), s.errorType(),
           s.errorMessage(), s.attributes(), s.capturePolicy().name());
     }
   }

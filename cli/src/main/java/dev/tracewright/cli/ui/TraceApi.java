@@ -260,6 +260,7 @@ final class TraceApi {
     row.put("inputTokens", r.inputTokens());
     row.put("outputTokens", r.outputTokens());
     row.put("costUsd", r.costUsd());
+    row.put("unpricedCalls", r.unpricedCalls());
     row.put("errors", r.errors());
     row.put("errorRate", r.errorRate());
     return row;

@@ -2,6 +2,7 @@ package dev.tracewright.cli.ui;
 
 import dev.tracewright.cli.CliException;
 import dev.tracewright.cli.TraceDb;
+import dev.tracewright.runtime.capture.PricingTable;
 import java.nio.file.Path;
 import java.sql.SQLException;
 
@@ -19,17 +20,23 @@ final class TraceReads {
   }
 
   private final Path path;
+  private final PricingTable pricing;
 
   /** Checks the database now, so a missing or unreadable one is reported before the server starts. */
   TraceReads(Path path) {
+    this(path, PricingTable.bundled());
+  }
+
+  TraceReads(Path path, PricingTable pricing) {
     this.path = path;
+    this.pricing = pricing;
     TraceDb.open(path).close();
   }
 
   synchronized <T> T read(Read<T> read) {
     TraceDb db;
     try {
-      db = TraceDb.open(path);
+      db = TraceDb.open(path).pricing(pricing);
     } catch (CliException e) {
       throw new ApiError(503, e.getMessage()); // deleted, busy or corrupt since the server started
     }

@@ -31,16 +31,25 @@ public final class UiServer implements AutoCloseable {
     return start(path, port, TraceApi.MAX_SPANS);
   }
 
+  /** As {@link #start(Path, int)}, pricing calls recorded without a cost with {@code pricing}. */
+  public static UiServer start(Path path, int port, dev.tracewright.runtime.capture.PricingTable pricing) {
+    return start(path, port, TraceApi.MAX_SPANS, HttpLimits.DEFAULT, pricing);
+  }
+
   static UiServer start(Path path, int port, int maxSpans) {
     return start(path, port, maxSpans, HttpLimits.DEFAULT);
   }
 
   static UiServer start(Path path, int port, int maxSpans, HttpLimits limits) {
+    return start(path, port, maxSpans, limits, dev.tracewright.runtime.capture.PricingTable.bundled());
+  }
+
+  static UiServer start(Path path, int port, int maxSpans, HttpLimits limits, dev.tracewright.runtime.capture.PricingTable pricing) {
     LoopbackOnly.ensure();
     if (port < 0 || port > 65535) {
       throw new CliException("--port must be between 0 and 65535, not " + port);
     }
-    TraceReads db = new TraceReads(path);
+    TraceReads db = new TraceReads(path, pricing);
     Server server = JettyServers.build("tracewright-ui", loopback(), port, limits, new UiHandler(new TraceApi(db, maxSpans)), new UiErrors());
     HttpConfiguration http = JettyServers.httpConfiguration(server);
     // The handler reads the target as sent and refuses what is not a plain URI path (400), or names a

@@ -21,6 +21,27 @@ final class CachedTokens {
     return cached == null && ANTHROPIC ? Anthropic.cached(usage) : cached;
   }
 
+  /** Input tokens written to the prompt cache (Anthropic), or null when the provider does not say. */
+  static Integer written(TokenUsage usage) {
+    return ANTHROPIC ? Anthropic.written(usage) : null;
+  }
+
+  /**
+   * The whole prompt, cache reads and writes included, as OpenAI counts it and Tracewright's pricing
+   * expects: Anthropic's {@code input_tokens} leaves its cache reads and writes out.
+   */
+  static long input(TokenUsage usage) {
+    long input = usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
+    if (ANTHROPIC && Anthropic.is(usage)) {
+      input += orZero(Anthropic.cached(usage)) + orZero(Anthropic.written(usage));
+    }
+    return input;
+  }
+
+  private static long orZero(Integer count) {
+    return count == null ? 0 : count;
+  }
+
   private static boolean present(String className) {
     try {
       Class.forName(className, false, CachedTokens.class.getClassLoader());
@@ -32,8 +53,16 @@ final class CachedTokens {
 
   /** Loaded only when langchain4j-anthropic is present. */
   private static final class Anthropic {
+    static boolean is(TokenUsage usage) {
+      return usage instanceof AnthropicTokenUsage;
+    }
+
     static Integer cached(TokenUsage usage) {
       return usage instanceof AnthropicTokenUsage anthropic ? anthropic.cacheReadInputTokens() : null;
+    }
+
+    static Integer written(TokenUsage usage) {
+      return usage instanceof AnthropicTokenUsage anthropic ? anthropic.cacheCreationInputTokens() : null;
     }
   }
 

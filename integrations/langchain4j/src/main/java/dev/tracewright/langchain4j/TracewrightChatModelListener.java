@@ -84,8 +84,9 @@ public final class TracewrightChatModelListener implements ChatModelListener {
       span.attribute("gen_ai.response.id", response.id());
       TokenUsage usage = response.tokenUsage();
       if (usage != null) {
-        span.tokens(orZero(usage.inputTokenCount()), orZero(usage.outputTokenCount()));
+        span.tokens(CachedTokens.input(usage), orZero(usage.outputTokenCount()));
         span.attribute("gen_ai.usage.cache_read.input_tokens", CachedTokens.of(usage));
+        span.attribute("gen_ai.usage.cache_creation.input_tokens", CachedTokens.written(usage));
       }
       if (response.finishReason() != null) {
         span.attribute("gen_ai.response.finish_reasons", GenAiMessages.finishReason(response.finishReason()));

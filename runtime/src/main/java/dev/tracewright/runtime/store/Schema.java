@@ -148,7 +148,10 @@ public final class Schema {
   /**
    * Views for the console, ordered as a reader expects (newest first, trees depth-first in start
    * order), with durations and costs also as rounded text beside the exact columns. Each one reads
-   * through an index: over millions of spans they answer as fast as over a few.
+   * through an index: over millions of spans they answer as fast as over a few. A cost that is
+   * partly unknown (calls that reported tokens but whose model had no price) reads "$0.01 + unknown
+   * (2 calls)" and its {@code cost_usd} is the known part ({@code unpriced_calls} beside it); one
+   * with no known part reads "unknown (n calls)" with a NULL {@code cost_usd}, never $0.
    */
   static final List<String> VIEWS =
       List.of(
@@ -159,9 +162,13 @@ public final class Schema {
                       WHEN duration_ms >= 1000 THEN CAST(CAST(duration_ms / 1000 AS DECIMAL(20, 2)) AS VARCHAR) || ' s'
                       ELSE CAST(CAST(duration_ms AS DECIMAL(20, 1)) AS VARCHAR) || ' ms' END AS duration,
                  span_count, error_count, input_tokens + output_tokens AS total_tokens,
-                 '$' || CAST(CAST(COALESCE(cost_usd, 0) AS DECIMAL(20, 6)) AS VARCHAR) AS cost,
-                 duration_ms, input_tokens, output_tokens, COALESCE(cost_usd, 0) AS cost_usd, service_name, root_span_id
-          FROM traces
+                 CASE WHEN (SELECT COUNT(*) FROM spans u WHERE u.trace_id = t.trace_id AND u.cost_usd IS NULL AND u.input_tokens IS NOT NULL) = 0 THEN '$' || CAST(CAST(COALESCE(cost_usd, 0) AS DECIMAL(20, 6)) AS VARCHAR)
+                      WHEN cost_usd IS NULL THEN 'unknown (' || (SELECT COUNT(*) FROM spans u WHERE u.trace_id = t.trace_id AND u.cost_usd IS NULL AND u.input_tokens IS NOT NULL) || CASE WHEN (SELECT COUNT(*) FROM spans u WHERE u.trace_id = t.trace_id AND u.cost_usd IS NULL AND u.input_tokens IS NOT NULL) = 1 THEN ' call)' ELSE ' calls)' END
+                      ELSE '$' || CAST(CAST(cost_usd AS DECIMAL(20, 6)) AS VARCHAR) || ' + unknown (' || (SELECT COUNT(*) FROM spans u WHERE u.trace_id = t.trace_id AND u.cost_usd IS NULL AND u.input_tokens IS NOT NULL) || CASE WHEN (SELECT COUNT(*) FROM spans u WHERE u.trace_id = t.trace_id AND u.cost_usd IS NULL AND u.input_tokens IS NOT NULL) = 1 THEN ' call)' ELSE ' calls)' END END AS cost,
+                 duration_ms, input_tokens, output_tokens,
+                 CASE WHEN (SELECT COUNT(*) FROM spans u WHERE u.trace_id = t.trace_id AND u.cost_usd IS NULL AND u.input_tokens IS NOT NULL) = 0 THEN COALESCE(cost_usd, 0) ELSE cost_usd END AS cost_usd,
+                 (SELECT COUNT(*) FROM spans u WHERE u.trace_id = t.trace_id AND u.cost_usd IS NULL AND u.input_tokens IS NOT NULL) AS unpriced_calls, service_name, root_span_id
+          FROM traces t
           ORDER BY start_time DESC""",
           // One trace's tree: SET @trace = '<trace id>' first; the recursion starts from that trace's spans
           // through the trace index, so it is as fast on ten million spans as on ten. (A filter written
@@ -191,8 +198,11 @@ public final class Schema {
           CREATE OR REPLACE VIEW cost_by_model AS
           SELECT model, provider, COUNT(*) AS calls,
                  CAST(SUM(input_tokens) AS BIGINT) AS input_tokens, CAST(SUM(output_tokens) AS BIGINT) AS output_tokens,
-                 '$' || CAST(CAST(COALESCE(SUM(cost_usd), 0) AS DECIMAL(20, 6)) AS VARCHAR) AS cost,
-                 COALESCE(SUM(cost_usd), 0) AS cost_usd, AVG(duration_ms) AS avg_duration_ms,
+                 CASE WHEN CAST(SUM(CASE WHEN cost_usd IS NULL AND input_tokens IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) = 0 THEN '$' || CAST(CAST(COALESCE(SUM(cost_usd), 0) AS DECIMAL(20, 6)) AS VARCHAR)
+                      WHEN SUM(cost_usd) IS NULL THEN 'unknown (' || CAST(SUM(CASE WHEN cost_usd IS NULL AND input_tokens IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) || CASE WHEN CAST(SUM(CASE WHEN cost_usd IS NULL AND input_tokens IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) = 1 THEN ' call)' ELSE ' calls)' END
+                      ELSE '$' || CAST(CAST(SUM(cost_usd) AS DECIMAL(20, 6)) AS VARCHAR) || ' + unknown (' || CAST(SUM(CASE WHEN cost_usd IS NULL AND input_tokens IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) || CASE WHEN CAST(SUM(CASE WHEN cost_usd IS NULL AND input_tokens IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) = 1 THEN ' call)' ELSE ' calls)' END END AS cost,
+                 CASE WHEN CAST(SUM(CASE WHEN cost_usd IS NULL AND input_tokens IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) = 0 THEN COALESCE(SUM(cost_usd), 0) ELSE SUM(cost_usd) END AS cost_usd,
+                 CAST(SUM(CASE WHEN cost_usd IS NULL AND input_tokens IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS unpriced_calls, AVG(duration_ms) AS avg_duration_ms,
                  CAST(SUM(CASE WHEN status = 'ERROR' THEN 1 ELSE 0 END) AS BIGINT) AS errors
           FROM spans WHERE model IS NOT NULL
           GROUP BY model, provider

@@ -370,9 +370,11 @@ class H2StoreTest {
     try (Connection c = open(base)) {
       assertEquals(List.of(List.of("research", "OK", 2, 15L), List.of("single", "OK", 1, 0L)),
           rows(c, "SELECT name, status, span_count, input_tokens + output_tokens FROM traces ORDER BY start_time"));
-      assertEquals(List.of(List.of("single", "$0.000000"), List.of("research", "$0.000000")),
-          rows(c, "SELECT name, cost FROM trace_summary"), "newest first; no priced call costs 0, not null");
+      assertEquals(List.of(List.of("single", "$0.000000", 0L), List.of("research", "unknown (1 call)", 1L)),
+          rows(c, "SELECT name, cost, unpriced_calls FROM trace_summary"),
+          "newest first; no call to pay costs 0, not null; a call with tokens and no price is unknown, not $0");
       assertEquals(0, BigDecimal.ZERO.compareTo((BigDecimal) rows(c, "SELECT cost_usd FROM trace_summary").get(0).get(0)));
+      assertEquals(Arrays.asList((Object) null), rows(c, "SELECT cost_usd FROM trace_summary").get(1));
     }
   }
 

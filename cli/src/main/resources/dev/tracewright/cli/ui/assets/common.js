@@ -67,7 +67,15 @@ TW.tokens = function (n) {
   return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 };
 
-TW.cost = function (usd) {
+/**
+ * A cost, or a sum of costs of which `unpriced` calls have none (their model has no price): the known
+ * part and how many are unknown, as the CLI writes it ("$0.0123 + unknown (2 calls)"), never $0.
+ */
+TW.cost = function (usd, unpriced) {
+  if (unpriced > 0) {
+    var unknown = 'unknown (' + unpriced + (unpriced === 1 ? ' call)' : ' calls)');
+    return usd === null || usd === undefined ? unknown : TW.cost(usd) + ' + ' + unknown;
+  }
   if (usd === null || usd === undefined) return '-';
   if (usd >= 1) return '$' + fixed(usd, 2);
   return usd >= 0.001 || usd === 0 ? '$' + fixed(usd, 4) : '$' + fixed(usd, 6);

@@ -68,7 +68,7 @@
           el('td', {className: 'num'}, TW.duration(r.p50Ms)),
           el('td', {className: 'num'}, TW.duration(r.p95Ms)),
           el('td', {className: 'num'}, TW.tokens(r.inputTokens + r.outputTokens)),
-          el('td', {className: 'num'}, TW.cost(r.costUsd)),
+          el('td', {className: 'num'}, TW.cost(r.costUsd, r.unpricedCalls)),
           el('td', {className: 'num'}, TW.percent(r.errorRate))));
     });
     var head = el('tr', null, [keyTitle, 'Count', 'p50', 'p95', 'Tokens', 'Cost', 'Error rate'].map(function (h, i) {

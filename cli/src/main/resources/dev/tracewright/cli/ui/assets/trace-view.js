@@ -242,7 +242,7 @@
     item('Spans', String(t.spanCount));
     item('Errors', String(t.errorCount));
     item('Tokens', TW.tokens(t.inputTokens) + ' in / ' + TW.tokens(t.outputTokens) + ' out');
-    item('Cost', TW.cost(t.costUsd));
+    item('Cost', TW.cost(t.costUsd, t.unpricedCalls));
     item('Critical path', critical.length + (critical.length === 1 ? ' span' : ' spans') + ' (bold, outlined bars)');
     var original = replayOf(this.data);
     if (original) {
@@ -463,6 +463,7 @@
       fact('Tokens', TW.tokens(s.inputTokens || 0) + ' in / ' + TW.tokens(s.outputTokens || 0) + ' out');
     }
     if (s.costUsd !== null && s.costUsd !== undefined) fact('Cost', TW.cost(s.costUsd));
+    else if (s.costUnknown) fact('Cost', 'unknown');
     fact('Code', s.codeNamespace ? s.codeNamespace + (s.codeFunction ? '.' + s.codeFunction : '') : null);
     fact('Thread', s.thread);
     fact('Capture', s.capturePolicy);

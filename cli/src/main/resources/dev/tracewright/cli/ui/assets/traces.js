@@ -79,7 +79,7 @@
       el('td', {className: 'num'}, t.running ? 'running' : TW.duration(t.durationMs)),
       el('td', {className: 'num'}, String(t.spanCount)),
       el('td', {className: 'num'}, TW.tokens(t.inputTokens + t.outputTokens)),
-      el('td', {className: 'num'}, TW.cost(t.costUsd)),
+      el('td', {className: 'num'}, TW.cost(t.costUsd, t.unpricedCalls)),
       el('td', null, el('span', {className: 'status status-' + status.split(',')[0]}, status))
     ];
   }
