@@ -1,6 +1,7 @@
 package dev.tracewright.cli;
 
 import dev.tracewright.runtime.export.ExportBatch;
+import dev.tracewright.runtime.export.GenAiConventions;
 import dev.tracewright.runtime.export.JsonlFormat;
 import dev.tracewright.runtime.export.OtlpJson;
 import dev.tracewright.runtime.store.EventRecord;
@@ -63,6 +64,14 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace FILE if it exists (never an H2 database file).")
   boolean force;
 
+  @Option(
+      names = "--semconv",
+      paramLabel = "VERSION",
+      description = {"OTLP only: GenAI semantic conventions to name attributes in: V1_36 (gen_ai.system, the default)"
+          + " or LATEST (gen_ai.provider.name, cache tokens, gen_ai.input/output.messages, gen_ai.system_instructions).",
+          "Default: LATEST when OTEL_SEMCONV_STABILITY_OPT_IN lists gen_ai_latest_experimental, else V1_36."})
+  GenAiConventions conventions = GenAiConventions.configured();
+
   /** Every trace since {@code --since}, newest first, a page at a time. */
   private List<TraceRecord> all(TraceDb traces) throws SQLException {
     List<TraceRecord> out = new ArrayList<>();
@@ -93,7 +102,7 @@ final class ExportCommand implements Callable<Integer> {
         events.putAll(traces.events(t.traceId()));
       }
       List<ExportBatch> batches = new ArrayList<>();
-      byService.forEach((service, spans) -> batches.add(new ExportBatch(service, Map.of(), spans, events, hash -> blob(traces, hash))));
+      byService.forEach((service, spans) -> batches.add(new ExportBatch(service, Map.of(), spans, events, hash -> blob(traces, hash), conventions)));
       if (output == null) {
         write(spec.commandLine().getOut(), batches);
       } else {

@@ -45,6 +45,7 @@ public final class TracewrightCli implements Runnable {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     LoopbackOnly.ensure(); // before any H2 class loads: its sockets must bind to 127.0.0.1
     CommandLine cli = new CommandLine(new TracewrightCli());
+    cli.setCaseInsensitiveEnumValuesAllowed(true); // --semconv latest
     PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(errWriter);

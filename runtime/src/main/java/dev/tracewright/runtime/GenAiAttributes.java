@@ -13,6 +13,7 @@ import java.util.Map;
 public final class GenAiAttributes {
   public static final String OPERATION = "gen_ai.operation.name";
   public static final String TOOL_NAME = "gen_ai.tool.name";
+  public static final String CONVERSATION_ID = "gen_ai.conversation.id";
   public static final String TOOL_TYPE = "gen_ai.tool.type";
   public static final String TOOL_DESCRIPTION = "gen_ai.tool.description";
   /** What {@code @Tool(description)} was stored as before the GenAI name. */

@@ -138,6 +138,9 @@ sealed class LiveSpan extends TracedCall implements ActiveSpan permits RootSpan 
       // A new trace: its ID's high half is this root's (time-ordered) span ID, its low half random.
       span = new RootSpan(recorder, id, Ids.randomNonZero(), site, policy, id, 0, start, stack);
     }
+    if (stack.conversation != null && span.root.conversation == null) {
+      span.root.conversation = stack.conversation;
+    }
     if (stack.nextSpanAttributes != null) {
       span.attributes = stack.nextSpanAttributes; // handed over by a framework hook; this span owns it now
       stack.nextSpanAttributes = null;

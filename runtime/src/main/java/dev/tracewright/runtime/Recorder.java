@@ -133,7 +133,7 @@ final class Recorder {
       bytes = 0;
       budget.countDropped();
     }
-    exports.offer(new ExportBatch(config.serviceName(), config.resourceAttributes(), batch.spans(), events, content::get), bytes);
+    exports.offer(new ExportBatch(config.serviceName(), config.resourceAttributes(), batch.spans(), events, content::get, config.genAiConventions()), bytes);
   }
 
   private static void addIfPresent(Set<String> set, String value) {

@@ -30,6 +30,8 @@ final class RootSpan extends LiveSpan {
   ReplayHook replay;
   /** The writer has written a row for this trace (INCOMPLETE or final). Writer thread only. */
   boolean announced;
+  /** The conversation this trace belongs to ({@link Tracewright#conversation}), or null; the first one set stays. */
+  volatile String conversation;
 
   RootSpan(
       Recorder recorder,

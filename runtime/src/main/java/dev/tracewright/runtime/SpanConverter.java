@@ -131,6 +131,10 @@ final class SpanConverter {
     }
     Map<String, Object> complete = new LinkedHashMap<>(attributes);
     GenAiAttributes.complete(s.site.kind, content.redactName(s.site.name), complete);
+    String conversation = s.root.conversation;
+    if (conversation != null) {
+      complete.putIfAbsent(GenAiAttributes.CONVERSATION_ID, content.redactName(conversation));
+    }
     return complete;
   }
 

@@ -22,6 +22,8 @@ final class SpanStack {
   boolean capturing = TracewrightThread.isCurrent();
   /** Attributes for the next span started on this thread, from {@link Tracewright#nextSpanAttributes}. */
   java.util.Map<String, Object> nextSpanAttributes;
+  /** The conversation traces started on this thread belong to, from {@link Tracewright#conversation}. */
+  String conversation;
   /** An open replay: the next trace started on this thread is answered from its recording. */
   ReplayHook replay;
   /** The runtime {@link #replay} was opened in; it does not outlive that runtime's shutdown. */

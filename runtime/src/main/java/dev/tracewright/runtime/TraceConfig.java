@@ -7,6 +7,7 @@ import dev.tracewright.runtime.capture.Redactor;
 import dev.tracewright.runtime.store.ContentBudget;
 import dev.tracewright.runtime.store.TraceStore;
 import java.time.Duration;
+import dev.tracewright.runtime.export.GenAiConventions;
 import dev.tracewright.runtime.export.SpanExporter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ public final class TraceConfig {
   private final Redactor redactor;
   private final Sampler sampler;
   private final String serviceName;
+  private final GenAiConventions genAiConventions;
   private final Map<String, String> resourceAttributes;
   private final int queueCapacity;
   private final int batchSize;
@@ -43,6 +45,7 @@ public final class TraceConfig {
     this.redactor = b.redactor != null ? b.redactor : b.redaction ? b.rules.build() : Redactor.none();
     this.sampler = b.sampler;
     this.serviceName = b.serviceName;
+    this.genAiConventions = b.genAiConventions;
     this.resourceAttributes = Map.copyOf(b.resourceAttributes);
     this.queueCapacity = b.queueCapacity;
     this.batchSize = b.batchSize;
@@ -79,6 +82,11 @@ public final class TraceConfig {
 
   public String serviceName() {
     return serviceName;
+  }
+
+  /** The GenAI semantic conventions version exporters name attributes in. */
+  public GenAiConventions genAiConventions() {
+    return genAiConventions;
   }
 
   public Map<String, String> resourceAttributes() {
@@ -138,6 +146,7 @@ public final class TraceConfig {
     private Redactor redactor;
     private Sampler sampler = Sampler.always();
     private String serviceName = defaultServiceName();
+    private GenAiConventions genAiConventions = GenAiConventions.configured();
     private final Map<String, String> resourceAttributes = new LinkedHashMap<>();
     private int queueCapacity = 8192;
     private int batchSize = 512;
@@ -250,6 +259,17 @@ public final class TraceConfig {
         throw new IllegalArgumentException("serviceName must not be blank");
       }
       this.serviceName = serviceName;
+      return this;
+    }
+
+    /**
+     * The OpenTelemetry GenAI semantic conventions exported spans follow: {@link GenAiConventions#V1_36}
+     * by default, {@link GenAiConventions#LATEST} when {@code OTEL_SEMCONV_STABILITY_OPT_IN} (or the
+     * system property {@code otel.semconv-stability.opt-in}) lists {@code gen_ai_latest_experimental};
+     * this setting wins over both.
+     */
+    public Builder genAiConventions(GenAiConventions conventions) {
+      this.genAiConventions = Objects.requireNonNull(conventions, "conventions");
       return this;
     }
 

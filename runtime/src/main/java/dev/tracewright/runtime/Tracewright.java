@@ -157,6 +157,43 @@ public final class Tracewright {
     return top == null ? Optional.empty() : Optional.of(top.traceparent().format());
   }
 
+  /**
+   * Marks what follows as one conversation ({@code gen_ai.conversation.id}, on every model, tool,
+   * agent and retrieval span): the trace running on this thread now, if any, and every trace
+   * started on this thread until the scope is closed. A trace keeps the first conversation it was
+   * given. Spans on other threads of a marked trace are marked too. Redacted like a name; cheap
+   * when not recording.
+   */
+  public static ConversationScope conversation(String id) {
+    Objects.requireNonNull(id, "id");
+    SpanStack stack = SpanStack.get();
+    LiveSpan top = recorder == null ? null : stack.top();
+    if (top != null && top.root.conversation == null) {
+      top.root.conversation = id;
+    }
+    String before = stack.conversation;
+    stack.conversation = id;
+    Thread thread = Thread.currentThread();
+    return new ConversationScope() {
+      private boolean closed;
+
+      @Override
+      public void close() {
+        if (!closed && Thread.currentThread() == thread) {
+          closed = true;
+          stack.conversation = before;
+        }
+      }
+    };
+  }
+
+  /** What {@link #conversation} opened: close it on the thread that opened it. */
+  public interface ConversationScope extends AutoCloseable {
+    /** Traces started on this thread afterwards are no longer marked; later calls do nothing. */
+    @Override
+    void close();
+  }
+
   /** {@code task} running in the current trace context, on whatever thread runs it. */
   public static Runnable wrap(Runnable task) {
     Objects.requireNonNull(task, "task");

@@ -58,4 +58,34 @@ class HandMadeSpanAttributesTest {
     assertEquals(Map.of("gen_ai.operation.name", "invoke_agent"), named(store, "planner").attributes());
     assertEquals(Map.of("k", "v"), named(store, "tidy").attributes(), "a kind without a GenAI operation gets nothing added");
   }
+
+  @Test
+  void aConversationMarksTheRunningTraceAndTracesStartedUntilItsScopeCloses() throws Exception {
+    InMemoryStore store = new InMemoryStore();
+    Tracewright.init(TraceConfig.builder().store(store).build());
+    java.util.concurrent.ExecutorService pool = Tracewright.wrap(java.util.concurrent.Executors.newSingleThreadExecutor());
+    try {
+      try (ActiveSpan agent = Tracewright.span("first", SpanKind.AGENT).start()) {
+        Tracewright.conversation("conv-1").close(); // as a framework hook marks the call it sees start
+        pool.submit(() -> Tracewright.span("on-pool", SpanKind.TOOL).start().close()).get();
+      }
+      try (Tracewright.ConversationScope scope = Tracewright.conversation("conv-2")) {
+        try (ActiveSpan agent = Tracewright.span("second", SpanKind.AGENT).start()) {
+          Tracewright.span("llm", SpanKind.LLM).start().close();
+          Tracewright.span("step", SpanKind.STEP).start().close();
+        }
+      }
+      Tracewright.span("after", SpanKind.AGENT).start().close();
+    } finally {
+      pool.shutdownNow();
+    }
+    Tracewright.flush();
+    String key = "gen_ai.conversation.id";
+    assertEquals("conv-1", named(store, "first").attributes().get(key));
+    assertEquals("conv-1", named(store, "on-pool").attributes().get(key), "a span of the trace on another thread");
+    assertEquals("conv-2", named(store, "second").attributes().get(key));
+    assertEquals("conv-2", named(store, "llm").attributes().get(key));
+    assertNull(named(store, "step").attributes().get(key), "only spans GenAI names get it");
+    assertNull(named(store, "after").attributes().get(key), "the scope closed before this trace");
+  }
 }

@@ -84,7 +84,7 @@ class RecordingCoreTest {
     assertEquals(1200L, ask.inputTokens());
     assertEquals(300L, ask.outputTokens());
     assertEquals((1200 * 2.50 + 300 * 10.00) / 1e6, ask.costUsd(), 1e-12, "priced as gpt-4o by prefix");
-    assertEquals(Map.of("temperature", 0.2, "stream", false, "user", "alice"), ask.attributes());
+    assertEquals(Map.of("temperature", 0.2, "stream", false, "user", "alice", "gen_ai.operation.name", "chat"), ask.attributes());
     List<EventRecord> events = store.events(ask);
     assertEquals(List.of("retry", "done"), events.stream().map(EventRecord::name).toList());
     assertEquals(List.of(0, 1), events.stream().map(EventRecord::seq).toList());
@@ -142,7 +142,7 @@ class RecordingCoreTest {
     span.attribute("late", true).tokens(5, 5);
 
     SpanRecord ask = recorded().span("ask");
-    assertTrue(ask.attributes().isEmpty());
+    assertEquals(Map.of("gen_ai.operation.name", "chat"), ask.attributes(), "only what every LLM span carries");
     assertNull(ask.inputTokens());
     assertFalse(Tracewright.current().isRecording(), "nothing is current after the span ended");
   }

@@ -183,6 +183,17 @@ public final class TracewrightTools {
     }
   }
 
+  /** LangChain4j's memory ID when the method has one ({@code @MemoryId}), else it uses "default". */
+  private static final String DEFAULT_MEMORY_ID = "default";
+
+  /** A call with its own chat memory ID: that ID becomes the running trace's {@code gen_ai.conversation.id}. */
+  private static void markConversation(dev.langchain4j.invocation.InvocationContext invocation) {
+    Object memoryId = invocation == null ? null : invocation.chatMemoryId();
+    if (memoryId != null && !DEFAULT_MEMORY_ID.equals(memoryId)) {
+      Tracewright.conversation(String.valueOf(memoryId)).close(); // marks the running trace; nothing later on this thread
+    }
+  }
+
   /** An invocation ended: forget its parent, and anything of it left on this thread. */
   private static void ended(AiServiceEvent event) {
     UUID invocationId = invocationId(event.invocationContext());
@@ -200,6 +211,7 @@ public final class TracewrightTools {
     static final AiServiceStartedListener STARTED = event -> contained(() -> {
       listening = true;
       InvocationParents.SHARED.started(invocationId(event.invocationContext()), Tracewright.context());
+      markConversation(event.invocationContext());
     });
     static final AiServiceRequestIssuedListener REQUEST_ISSUED = event -> contained(() -> {
       listening = true;

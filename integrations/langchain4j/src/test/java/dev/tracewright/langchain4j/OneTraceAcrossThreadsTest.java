@@ -116,6 +116,23 @@ class OneTraceAcrossThreadsTest {
         trace.stream().map(Row::kind).filter(k -> !k.equals("TOOL")).toList());
   }
 
+  @Test
+  void aChatMemoryIdIsTheTracesConversation() throws Exception {
+    server.toolCallsPerTurn = 0;
+    MemoryAssistant assistant = TracewrightTools.trace(AiServices.builder(MemoryAssistant.class))
+        .chatModel(model())
+        .chatMemoryProvider(id -> dev.langchain4j.memory.chat.MessageWindowChatMemory.withMaxMessages(10))
+        .build();
+    try (var agent = Tracewright.span("support", SpanKind.AGENT).start()) {
+      assertEquals(FakeOpenAi.ANSWER, assistant.chat("user-7", "Weather in Paris?"));
+    }
+    List<Row> spans = stored();
+    assertEquals(List.of("AGENT", "LLM"), spans.stream().map(Row::kind).toList(), names(spans));
+    for (Row span : spans) {
+      assertEquals("user-7", span.attributes().path("gen_ai.conversation.id").asText(), span.kind());
+    }
+  }
+
   private StreamingAssistant streamingAssistant(boolean concurrentTools) {
     AiServices<StreamingAssistant> services = TracewrightTools.trace(AiServices.builder(StreamingAssistant.class))
         .streamingChatModel(OpenAiStreamingChatModel.builder().baseUrl(server.baseUrl()).apiKey("test-key")

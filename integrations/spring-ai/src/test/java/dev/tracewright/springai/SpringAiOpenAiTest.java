@@ -224,6 +224,19 @@ class SpringAiOpenAiTest {
   }
 
   @Test
+  void aChatClientConversationIdIsTheTracesConversation() throws Exception {
+    try (FakeOpenAi openAi = new FakeOpenAi(FakeOpenAi.answer("Hello again.", 20, 3));
+        ConfigurableApplicationContext context = start(openAi)) {
+      assertEquals("Hello again.", context.getBean(TravelAgent.class).chatIn("user-7-thread-3", "Hi"));
+    }
+    List<Row> spans = StoredSpans.read(dir.resolve("traces"));
+    assertEquals(List.of("AGENT chatIn", "LLM chat gpt-4o-mini"), spans.stream().map(s -> s.kind() + " " + s.name()).toList());
+    for (Row span : spans) {
+      assertEquals("user-7-thread-3", span.attributes().path("gen_ai.conversation.id").asText(), span.name());
+    }
+  }
+
+  @Test
   void failedModelCallIsAnErrorSpan() throws Exception {
     try (FakeOpenAi openAi = new FakeOpenAi(new FakeOpenAi.Reply(500,
             "{\"error\":{\"message\":\"model overloaded\",\"type\":\"server_error\"}}"));

@@ -11,19 +11,32 @@ import java.util.function.Function;
 
 /**
  * Spans to export with what describes them: the resource (service) they came from, their events,
- * and a lookup from a blob hash to the stored (already redacted) content.
+ * a lookup from a blob hash to the stored (already redacted) content, and the GenAI conventions
+ * version to name attributes in.
  */
 public record ExportBatch(
     String serviceName,
     Map<String, String> resourceAttributes,
     List<SpanRecord> spans,
     Map<String, List<EventRecord>> eventsBySpan,
-    Function<String, String> content) {
+    Function<String, String> content,
+    GenAiConventions conventions) {
 
   public ExportBatch {
+    Objects.requireNonNull(conventions, "conventions");
     resourceAttributes = Map.copyOf(resourceAttributes);
     spans = List.copyOf(spans);
     eventsBySpan = Map.copyOf(eventsBySpan);
+  }
+
+  /** A batch in the conventions the system property or environment selects ({@link GenAiConventions#configured()}). */
+  public ExportBatch(
+      String serviceName,
+      Map<String, String> resourceAttributes,
+      List<SpanRecord> spans,
+      Map<String, List<EventRecord>> eventsBySpan,
+      Function<String, String> content) {
+    this(serviceName, resourceAttributes, spans, eventsBySpan, content, GenAiConventions.configured());
   }
 
   /** Batches from one runtime (same service and resource) as one. */
@@ -40,6 +53,6 @@ public record ExportBatch(
     }
     List<Function<String, String>> lookups = batches.stream().map(ExportBatch::content).toList();
     Function<String, String> content = hash -> lookups.stream().map(l -> l.apply(hash)).filter(Objects::nonNull).findFirst().orElse(null);
-    return new ExportBatch(first.serviceName(), first.resourceAttributes(), spans, events, content);
+    return new ExportBatch(first.serviceName(), first.resourceAttributes(), spans, events, content, first.conventions());
   }
 }

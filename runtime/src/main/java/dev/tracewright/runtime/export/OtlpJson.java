@@ -63,7 +63,7 @@ public final class OtlpJson {
     span.put("endTimeUnixNano", nanos(s.endTime()));
     Content c = Content.of(s, batch);
     ArrayNode attributes = span.putArray("attributes");
-    SemanticConventions.attributes(s, c.input, c.output, c.inputMime, c.outputMime).forEach((k, v) -> attribute(attributes, k, v));
+    SemanticConventions.attributes(s, c.input, c.output, c.inputMime, c.outputMime, batch.conventions()).forEach((k, v) -> attribute(attributes, k, v));
     if (!events.isEmpty()) {
       ArrayNode eventArray = span.putArray("events");
       for (EventRecord e : events) {

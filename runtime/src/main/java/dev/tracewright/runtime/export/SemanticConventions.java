@@ -6,12 +6,18 @@ import dev.tracewright.runtime.GenAiAttributes;
 import dev.tracewright.runtime.store.SpanRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A stored span's attributes as the OpenTelemetry GenAI semantic conventions and OpenInference name
- * them, side by side, so Jaeger, Tempo, Phoenix and Langfuse each find what they look for.
+ * A stored span's attributes as the OpenTelemetry GenAI semantic conventions (in the version {@link
+ * GenAiConventions} selects) and OpenInference name them, side by side, so Jaeger, Tempo, Phoenix and
+ * Langfuse each find what they look for.
  */
 public final class SemanticConventions {
+  static final String CACHE_READ = "gen_ai.usage.cache_read.input_tokens";
+  static final String CACHE_CREATION = "gen_ai.usage.cache_creation.input_tokens";
+  static final String REASONING = "gen_ai.usage.reasoning.output_tokens";
+
   private SemanticConventions() {}
 
   /** OpenTelemetry span name: {@code chat gpt-4o}, {@code execute_tool search}, {@code invoke_agent planner}. */
@@ -39,11 +45,19 @@ public final class SemanticConventions {
     };
   }
 
+  /** Attribute names only the newest GenAI conventions have: left out of a {@link GenAiConventions#V1_36} export. */
+  static final Set<String> LATEST_ONLY = Set.of(
+      "gen_ai.provider.name", CACHE_READ, CACHE_CREATION, REASONING, "gen_ai.tool.call.arguments", "gen_ai.tool.call.result",
+      "gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions");
+
   /**
-   * Every attribute of the exported span. Content ({@code input.value}, tool arguments and results)
-   * only when the span was captured {@code FULL_EXPORTABLE}; it is the stored, redacted content.
+   * Every attribute of the exported span, named as {@code conventions} says. Content ({@code
+   * input.value}, messages, tool arguments and results) only when the span was captured {@code
+   * FULL_EXPORTABLE}; it is the stored, redacted content.
    */
-  public static Map<String, Object> attributes(SpanRecord s, String input, String output, String inputMime, String outputMime) {
+  public static Map<String, Object> attributes(
+      SpanRecord s, String input, String output, String inputMime, String outputMime, GenAiConventions conventions) {
+    boolean latest = conventions == GenAiConventions.LATEST;
     Map<String, Object> a = new LinkedHashMap<>();
     String operation = operation(s.kind());
     if (operation != null) {
@@ -52,7 +66,7 @@ public final class SemanticConventions {
     a.put("openinference.span.kind", openInferenceKind(s.kind()));
     switch (s.kind()) {
       case LLM -> {
-        put(a, "gen_ai.provider.name", s.provider());
+        put(a, latest ? "gen_ai.provider.name" : "gen_ai.system", s.provider());
         put(a, "gen_ai.request.model", s.model());
         put(a, "gen_ai.usage.input_tokens", s.inputTokens());
         put(a, "gen_ai.usage.output_tokens", s.outputTokens());
@@ -63,9 +77,12 @@ public final class SemanticConventions {
         if (s.inputTokens() != null || s.outputTokens() != null) {
           a.put("llm.token_count.total", nz(s.inputTokens()) + nz(s.outputTokens()));
         }
+        put(a, "llm.token_count.prompt_details.cache_read", s.attributes().get(CACHE_READ));
+        put(a, "llm.token_count.prompt_details.cache_write", s.attributes().get(CACHE_CREATION));
+        put(a, "llm.token_count.completion_details.reasoning", s.attributes().get(REASONING));
       }
       case TOOL -> {
-        a.put("gen_ai.tool.name", s.name());
+        a.put("gen_ai.tool.name", s.attributes().getOrDefault(GenAiAttributes.TOOL_NAME, s.name()));
         a.put("tool.name", s.name());
         Object description = s.attributes().getOrDefault(GenAiAttributes.TOOL_DESCRIPTION, s.attributes().get(GenAiAttributes.LEGACY_TOOL_DESCRIPTION));
         put(a, "gen_ai.tool.description", description);
@@ -88,19 +105,28 @@ public final class SemanticConventions {
       if (input != null) {
         a.put("input.value", input);
         a.put("input.mime_type", inputMime);
-        if (s.kind() == SpanKind.TOOL) {
+        if (latest && s.kind() == SpanKind.TOOL) {
           a.put("gen_ai.tool.call.arguments", input);
+        } else if (latest && s.kind() == SpanKind.LLM) {
+          GenAiMessageContent.input(input, a);
         }
       }
       if (output != null) {
         a.put("output.value", output);
         a.put("output.mime_type", outputMime);
-        if (s.kind() == SpanKind.TOOL) {
+        if (latest && s.kind() == SpanKind.TOOL) {
           a.put("gen_ai.tool.call.result", output);
+        } else if (latest && s.kind() == SpanKind.LLM) {
+          GenAiMessageContent.output(output, a);
         }
       }
     }
-    s.attributes().forEach(a::putIfAbsent); // the user's own attributes, already redacted
+    // The span's own attributes, already redacted: newer GenAI names only when asked for.
+    s.attributes().forEach((k, v) -> {
+      if (latest || !LATEST_ONLY.contains(k)) {
+        a.putIfAbsent(k, v);
+      }
+    });
     return a;
   }
 

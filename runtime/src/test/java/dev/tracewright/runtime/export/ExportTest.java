@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.annotations.SpanKind;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewright.runtime.ActiveSpan;
 import dev.tracewright.runtime.TraceConfig;
 import dev.tracewright.runtime.TracedCall;
@@ -149,7 +151,8 @@ public class ExportTest {
 
     Map<String, Object> llm = OtlpParsing.attributes(chat.getAttributesList());
     assertEquals("chat", llm.get("gen_ai.operation.name"));
-    assertEquals("openai", llm.get("gen_ai.provider.name"));
+    assertEquals("openai", llm.get("gen_ai.system"), "v1.36.0 unless the newest conventions are asked for");
+    assertNull(llm.get("gen_ai.provider.name"));
     assertEquals("gpt-4o", llm.get("gen_ai.request.model"));
     assertEquals(1000L, llm.get("gen_ai.usage.input_tokens"));
     assertEquals(200L, llm.get("gen_ai.usage.output_tokens"));
@@ -170,8 +173,10 @@ public class ExportTest {
     assertEquals("Web search", t.get("gen_ai.tool.description"));
     assertEquals("TOOL", t.get("openinference.span.kind"));
     assertEquals("search", t.get("tool.name"));
-    assertEquals("{\"query\":\"sky [REDACTED:openai_key]\"}", t.get("gen_ai.tool.call.arguments"));
-    assertEquals("[\"rayleigh\"]", t.get("gen_ai.tool.call.result"));
+    assertEquals("{\"query\":\"sky [REDACTED:openai_key]\"}", t.get("input.value"));
+    assertEquals("[\"rayleigh\"]", t.get("output.value"));
+    assertNull(t.get("gen_ai.tool.call.arguments"), "not in v1.36.0");
+    assertEquals("function", t.get("gen_ai.tool.type"));
     assertEquals("cache_miss", tool.getEvents(0).getName());
     assertEquals(1L, OtlpParsing.attributes(tool.getEvents(0).getAttributesList()).get("attempt"));
 
@@ -187,6 +192,66 @@ public class ExportTest {
     assertEquals("index offline", lookup.getStatus().getMessage());
     assertEquals("java.lang.IllegalStateException", retrieval.get("error.type"));
     assertEquals(Status.StatusCode.STATUS_CODE_UNSET, root.getStatus().getCode());
+  }
+
+  @Test
+  void theNewestGenAiConventionsAreEmittedWhenTheUserOptsIn() throws Exception {
+    assertEquals(GenAiConventions.LATEST, GenAiConventions.fromOptIn("http, gen_ai_latest_experimental"));
+    assertEquals(GenAiConventions.V1_36, GenAiConventions.fromOptIn("http,database"));
+    assertEquals(GenAiConventions.V1_36, GenAiConventions.fromOptIn(null));
+    List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+    HttpServer server = receiver(n -> new int[] {200}, bodies, Collections.synchronizedList(new ArrayList<>()));
+    OtlpHttpExporter otlp = OtlpHttpExporter.builder(endpoint(server)).build();
+    Tracewright.init(TraceConfig.builder().store(new InMemoryStore()).exporter(otlp).genAiConventions(GenAiConventions.LATEST).build());
+    // What the LangChain4j and Spring AI integrations record for a model turn.
+    Map<String, Object> messages = Map.of("gen_ai.input.messages", List.of(
+        Map.of("role", "system", "parts", List.of(Map.of("type", "text", "content", "You are terse."))),
+        Map.of("role", "user", "parts", List.of(Map.of("type", "text", "content", "Sky?")))));
+    try (ActiveSpan chat = Tracewright.span("chat gpt-4o", SpanKind.LLM).model("gpt-4o").provider("openai")
+        .capture(CapturePolicy.FULL_EXPORTABLE).input("gen_ai.input.messages", messages.get("gen_ai.input.messages")).start()) {
+      chat.tokens(1000, 200).attribute("gen_ai.usage.cache_read.input_tokens", 600).attribute("gen_ai.usage.cache_creation.input_tokens", 100);
+      chat.output(Map.of("gen_ai.output.messages", List.of(Map.of("role", "assistant", "finish_reason", "stop",
+          "parts", List.of(Map.of("type", "text", "content", "Blue."))))));
+    }
+    SEARCH.begin().returned(List.of("rayleigh"));
+    assertTrue(Tracewright.shutdown(Duration.ofSeconds(30)));
+
+    List<Span> spans = new ArrayList<>();
+    for (String body : bodies) {
+      OtlpParsing.parse(body).getResourceSpansList().forEach(rs -> spans.addAll(rs.getScopeSpans(0).getSpansList()));
+    }
+    Map<String, Span> byName = spans.stream().collect(Collectors.toMap(Span::getName, s -> s));
+    Map<String, Object> llm = OtlpParsing.attributes(byName.get("chat gpt-4o").getAttributesList());
+    assertEquals("openai", llm.get("gen_ai.provider.name"));
+    assertNull(llm.get("gen_ai.system"));
+    assertEquals(600L, llm.get("gen_ai.usage.cache_read.input_tokens"));
+    assertEquals(100L, llm.get("gen_ai.usage.cache_creation.input_tokens"));
+    JsonNode system = new ObjectMapper().readTree((String) llm.get("gen_ai.system_instructions"));
+    assertEquals("You are terse.", system.path(0).path("content").asText(), "the system message apart from the chat history");
+    JsonNode history = new ObjectMapper().readTree((String) llm.get("gen_ai.input.messages"));
+    assertEquals(1, history.size(), "the chat history without the system message: " + history);
+    assertEquals("user", history.path(0).path("role").asText());
+    assertEquals("Sky?", history.path(0).path("parts").path(0).path("content").asText());
+    assertEquals("Blue.", new ObjectMapper().readTree((String) llm.get("gen_ai.output.messages")).path(0).path("parts").path(0).path("content").asText());
+    Map<String, Object> tool = OtlpParsing.attributes(byName.get("execute_tool search").getAttributesList());
+    assertEquals("[\"rayleigh\"]", tool.get("gen_ai.tool.call.result"));
+  }
+
+  @Test
+  void inVersionOneThirtySixTheNewerNamesAUserOrIntegrationStoredAreLeftOut() throws Exception {
+    List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+    HttpServer server = receiver(n -> new int[] {200}, bodies, Collections.synchronizedList(new ArrayList<>()));
+    Tracewright.init(TraceConfig.builder().store(new InMemoryStore()).exporter(OtlpHttpExporter.builder(endpoint(server)).build())
+        .genAiConventions(GenAiConventions.V1_36).build());
+    try (ActiveSpan chat = Tracewright.span("chat", SpanKind.LLM).model("gpt-4o").provider("openai").start()) {
+      chat.tokens(1000, 200).attribute("gen_ai.usage.cache_read.input_tokens", 600).attribute("gen_ai.provider.name", "openai");
+    }
+    assertTrue(Tracewright.shutdown(Duration.ofSeconds(30)));
+    Map<String, Object> llm = OtlpParsing.attributes(OtlpParsing.parse(bodies.get(0)).getResourceSpans(0).getScopeSpans(0).getSpans(0).getAttributesList());
+    assertEquals("openai", llm.get("gen_ai.system"));
+    assertNull(llm.get("gen_ai.provider.name"));
+    assertNull(llm.get("gen_ai.usage.cache_read.input_tokens"));
+    assertEquals(600L, llm.get("llm.token_count.prompt_details.cache_read"), "OpenInference's name carries it");
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.tracewright.annotations.Agent;
 import dev.tracewright.annotations.Step;
 import java.util.List;
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.stereotype.Component;
 
 /** An agent as a Spring user writes it: a component using ChatClient with tools; nothing Tracewright-specific but {@code @Agent}. */
@@ -22,6 +23,12 @@ public class TravelAgent {
   @Agent
   public String budget(String question) {
     return chat.prompt().user(question).tools(currency).call().content();
+  }
+
+  /** One turn of a conversation the caller names, as a chat-memory advisor would. */
+  @Agent
+  public String chatIn(String conversationId, String question) {
+    return chat.prompt().user(question).advisors(a -> a.param(ChatMemory.CONVERSATION_ID, conversationId)).call().content();
   }
 
   @Agent
