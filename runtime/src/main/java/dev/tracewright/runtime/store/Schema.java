@@ -121,7 +121,60 @@ public final class Schema {
                     (SELECT COUNT(*) FROM spans s WHERE s.input_ref = b.hash)
                     + (SELECT COUNT(*) FROM spans s WHERE s.output_ref = b.hash)""",
                   "DROP INDEX IF EXISTS spans_by_input_ref",
-                  "DROP INDEX IF EXISTS spans_by_output_ref")));
+                  "DROP INDEX IF EXISTS spans_by_output_ref")),
+          new Migration(
+              6,
+              "span_rollups and trace_rollups: per-hour aggregates that stats read instead of every span",
+              List.of(
+                  """
+                  CREATE TABLE span_rollups (
+                    hour_start TIMESTAMP(0) WITH TIME ZONE NOT NULL,
+                    name CHARACTER VARYING NOT NULL,
+                    model CHARACTER VARYING NOT NULL,
+                    bucket INTEGER NOT NULL,
+                    spans BIGINT NOT NULL,
+                    errors BIGINT NOT NULL,
+                    input_tokens BIGINT NOT NULL,
+                    output_tokens BIGINT NOT NULL,
+                    priced_calls BIGINT NOT NULL,
+                    cost_usd DECIMAL(30, 10) NOT NULL,
+                    unpriced_calls BIGINT NOT NULL,
+                    min_ms DOUBLE PRECISION NOT NULL,
+                    max_ms DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (hour_start, name, model, bucket)
+                  )""",
+                  """
+                  CREATE TABLE trace_rollups (
+                    hour_start TIMESTAMP(0) WITH TIME ZONE NOT NULL,
+                    name CHARACTER VARYING NOT NULL,
+                    bucket INTEGER NOT NULL,
+                    traces BIGINT NOT NULL,
+                    errors BIGINT NOT NULL,
+                    input_tokens BIGINT NOT NULL,
+                    output_tokens BIGINT NOT NULL,
+                    priced_calls BIGINT NOT NULL,
+                    cost_usd DECIMAL(30, 10) NOT NULL,
+                    unpriced_calls BIGINT NOT NULL,
+                    min_ms DOUBLE PRECISION NOT NULL,
+                    max_ms DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (hour_start, name, bucket)
+                  )""",
+                  // One pass over an existing file's spans and traces, once, on upgrade.
+                  "INSERT INTO span_rollups (hour_start, name, model, bucket, spans, errors, input_tokens, output_tokens,"
+                      + " priced_calls, cost_usd, unpriced_calls, min_ms, max_ms) " + Rollups.SPAN_AGGREGATE.formatted(""),
+                  "INSERT INTO trace_rollups (hour_start, name, bucket, traces, errors, input_tokens, output_tokens,"
+                      + " priced_calls, cost_usd, unpriced_calls, min_ms, max_ms) " + Rollups.TRACE_AGGREGATE.formatted(""))),
+          new Migration(
+              7,
+              "traces.has_error: any span of the trace failed, indexed, so listing traces with errors is a lookup",
+              List.of(
+                  "ALTER TABLE traces ADD COLUMN has_error BOOLEAN DEFAULT FALSE NOT NULL",
+                  """
+                  UPDATE traces t SET has_error = TRUE
+                  WHERE t.status = 'ERROR' OR t.error_count > 0
+                     OR EXISTS (SELECT 1 FROM spans e WHERE e.trace_id = t.trace_id AND e.status = 'ERROR')""",
+                  // Here rather than in INDEXES, which also run over databases migrated only part way.
+                  "CREATE INDEX IF NOT EXISTS traces_by_error ON traces(has_error, start_time)")));
 
   /**
    * Every read of the CLI, the UI and the console's views walks one of these and touches only the
