@@ -1,5 +1,6 @@
 package dev.tracewright.cli;
 
+import dev.tracewright.runtime.store.Rollups;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,11 +14,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Latency percentiles, tokens, cost and errors over a time window. H2 reads the window's rows
- * through the time index and returns, per group, a histogram of durations on a log scale (50
- * buckets per factor e, each 2% wide, with the exact minimum and maximum of each bucket), so memory
- * stays flat however many spans the window holds: H2's {@code PERCENTILE_CONT} keeps every value in
- * memory and needed 5.9 GB for ten million spans. p50 and p95 are within 1% of the exact value.
+ * Latency percentiles, tokens, cost and errors over a time window, from a histogram of durations
+ * per group on a log scale (50 buckets per factor e, each 2% wide, with the minimum and maximum of
+ * each bucket): p50 and p95 are within 1% of the exact value, and memory stays flat however many
+ * spans the window holds (H2's {@code PERCENTILE_CONT} keeps every value and needed 5.9 GB for ten
+ * million spans).
+ *
+ * <p>The whole hours of the window come from the rollups the writer keeps ({@code span_rollups},
+ * {@code trace_rollups}: see {@link Rollups}), a few rows an hour however many spans it holds; the
+ * part of an hour at the window's start comes from the spans and traces themselves, through the time
+ * indexes. So every window, all time included, costs about the same. A file without rollups (an
+ * older schema opened read-only) is read from its spans, as {@link #computeFromSpans} does.
  *
  * <p>Three groupings, because "tokens of an agent" means two things: by trace (a whole run: every
  * span's tokens and cost), by model, and by span name (each span's own tokens and cost only; a
@@ -36,10 +43,10 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
     }
   }
 
-  static final int BUCKETS_PER_E = 50;
+  static final int BUCKETS_PER_E = Rollups.BUCKETS_PER_E;
 
   private static final String HISTOGRAM =
-      ", CAST(FLOOR(LN(GREATEST(duration_ms, 0.000001)) * " + BUCKETS_PER_E + ") AS INT) AS bucket,"
+      ", " + Rollups.bucketSql("duration_ms") + " AS bucket,"
           + " COUNT(*), MIN(duration_ms), MAX(duration_ms),"
           + " COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), SUM(cost_usd),"
           + " SUM(CASE WHEN status = 'ERROR' THEN 1 ELSE 0 END)";
@@ -50,6 +57,89 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
    * model ({@link LateCost}), and the others counted as unpriced in every group they belong to.
    */
   public static StatsReport compute(TraceDb db, Instant since) throws SQLException {
+    if (!db.hasRollups()) {
+      return computeFromSpans(db, since);
+    }
+    Instant edge = since == null ? null : ceilHour(since);
+    Map<String, Group> byTrace = new LinkedHashMap<>();
+    Map<String, Group> byModel = new LinkedHashMap<>();
+    Map<String, Group> byName = new LinkedHashMap<>();
+    String rolled = " MIN(min_ms), MAX(max_ms), SUM(input_tokens), SUM(output_tokens), SUM(priced_calls),"
+        + " SUM(cost_usd), SUM(errors), SUM(unpriced_calls)";
+    String whole = edge == null ? "" : " WHERE hour_start >= ?";
+    long unpriced = spanGroups(db, "SELECT name, model, bucket, SUM(spans)," + rolled + " FROM span_rollups" + whole
+        + " GROUP BY name, model, bucket", edge, null, byName, byModel);
+    traceGroups(db, "SELECT name, bucket, SUM(traces)," + rolled + " FROM trace_rollups" + whole + " GROUP BY name, bucket", edge, null, byTrace);
+    if (since != null && since.isBefore(edge)) { // the part of an hour before the first whole one
+      String exact = " MIN(duration_ms), MAX(duration_ms), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0),"
+          + " COUNT(cost_usd), COALESCE(SUM(cost_usd), 0), SUM(CASE WHEN status = 'ERROR' THEN 1 ELSE 0 END),"
+          + " SUM(CASE WHEN cost_usd IS NULL AND input_tokens IS NOT NULL THEN 1 ELSE 0 END)";
+      String part = " WHERE start_time >= ? AND start_time < ?";
+      unpriced += spanGroups(db, "SELECT name, COALESCE(model, ''), " + Rollups.bucketSql("duration_ms") + " AS bucket, COUNT(*),"
+          + exact + " FROM spans" + part + " GROUP BY name, model, bucket", since, edge, byName, byModel);
+      traceGroups(db, "SELECT name, " + Rollups.bucketSql("duration_ms") + " AS bucket, COUNT(*)," + exact + " FROM traces" + part
+          + " AND status <> 'INCOMPLETE' AND duration_ms IS NOT NULL GROUP BY name, bucket", since, edge, byTrace);
+    }
+    if (unpriced > 0) { // calls stored without a cost: priced now, one by one (none in most files)
+      lateCosts(db, since, byTrace, byModel, byName);
+    }
+    return new StatsReport(rows(byTrace), rows(byModel), rows(byName));
+  }
+
+  private static Instant ceilHour(Instant t) {
+    Instant hour = Rollups.hour(t);
+    return hour.equals(t) ? t : hour.plusSeconds(3600);
+  }
+
+  /** Rows of (name, model, bucket, count, min, max, in, out, priced, cost, errors, unpriced) into both groupings; returns the unpriced calls. */
+  private static long spanGroups(TraceDb db, String sql, Instant from, Instant to, Map<String, Group> byName, Map<String, Group> byModel)
+      throws SQLException {
+    long unpriced = 0;
+    try (PreparedStatement st = window(db, sql, from, to); ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        String model = rs.getString(2);
+        int bucket = rs.getInt(3);
+        long n = rs.getLong(4);
+        BigDecimal cost = rs.getLong(9) > 0 ? rs.getBigDecimal(10) : null;
+        byName.computeIfAbsent(rs.getString(1), k -> new Group())
+            .add(bucket, n, rs.getDouble(5), rs.getDouble(6), rs.getLong(7), rs.getLong(8), cost, rs.getLong(11));
+        if (!Rollups.NO_MODEL.equals(model)) {
+          byModel.computeIfAbsent(model, k -> new Group())
+              .add(bucket, n, rs.getDouble(5), rs.getDouble(6), rs.getLong(7), rs.getLong(8), cost, rs.getLong(11));
+        }
+        unpriced += rs.getLong(12);
+      }
+    }
+    return unpriced;
+  }
+
+  /** Rows of (name, bucket, count, min, max, in, out, priced, cost, errors, unpriced) by trace name. */
+  private static void traceGroups(TraceDb db, String sql, Instant from, Instant to, Map<String, Group> byTrace) throws SQLException {
+    try (PreparedStatement st = window(db, sql, from, to); ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        BigDecimal cost = rs.getLong(8) > 0 ? rs.getBigDecimal(9) : null;
+        byTrace.computeIfAbsent(rs.getString(1), k -> new Group())
+            .add(rs.getInt(2), rs.getLong(3), rs.getDouble(4), rs.getDouble(5), rs.getLong(6), rs.getLong(7), cost, rs.getLong(10));
+      }
+    }
+  }
+
+  private static PreparedStatement window(TraceDb db, String sql, Instant from, Instant to) throws SQLException {
+    PreparedStatement st = db.connection().prepareStatement(sql);
+    if (from != null) {
+      st.setObject(1, TraceDb.time(from));
+    }
+    if (to != null) {
+      st.setObject(2, TraceDb.time(to));
+    }
+    return st;
+  }
+
+  /**
+   * The same statistics read from every span and trace of the window: what {@link #compute} gives
+   * on a file without rollups, and the exact reference the rollups are tested and measured against.
+   */
+  public static StatsReport computeFromSpans(TraceDb db, Instant since) throws SQLException {
     String window = since == null ? "" : " AND start_time >= ?";
     Map<String, Group> byTrace = groups(db, "SELECT name" + HISTOGRAM + " FROM traces WHERE status <> 'INCOMPLETE'" + window + " GROUP BY name, bucket", since);
     Map<String, Group> byModel = groups(db, "SELECT model" + HISTOGRAM + " FROM spans WHERE model IS NOT NULL" + window + " GROUP BY model, bucket", since);
@@ -142,7 +232,8 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
     }
 
     void add(int bucket, long n, double min, double max, long in, long out, BigDecimal usd, long failed) {
-      histogram.put(bucket, new Bucket(n, min, max));
+      histogram.merge(bucket, new Bucket(n, min, max),
+          (a, b) -> new Bucket(a.count + b.count, Math.min(a.min, b.min), Math.max(a.max, b.max)));
       count += n;
       inputTokens += in;
       outputTokens += out;
@@ -160,7 +251,7 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
         Bucket b = e.getValue();
         seen += b.count;
         if (seen >= rank) {
-          double middle = Math.exp((e.getKey() + 0.5) / BUCKETS_PER_E);
+          double middle = Rollups.middle(e.getKey());
           return Math.min(b.max, Math.max(b.min, middle));
         }
       }

@@ -256,6 +256,33 @@ public final class TraceDb implements AutoCloseable {
     return connection;
   }
 
+  private Boolean hasRollups;
+  private Boolean hasErrorFlag;
+
+  /** Whether the file keeps rollups (schema 6 and later; an older file opened read-only has none). */
+  public boolean hasRollups() throws SQLException {
+    if (hasRollups == null) {
+      hasRollups = hasTable("SPAN_ROLLUPS");
+    }
+    return hasRollups;
+  }
+
+  /** Whether traces have their indexed {@code has_error} flag (schema 7 and later). */
+  boolean hasErrorFlag() throws SQLException {
+    if (hasErrorFlag == null) {
+      try (ResultSet rs = connection.getMetaData().getColumns(null, "PUBLIC", "TRACES", "HAS_ERROR")) {
+        hasErrorFlag = rs.next();
+      }
+    }
+    return hasErrorFlag;
+  }
+
+  private boolean hasTable(String name) throws SQLException {
+    try (ResultSet rs = connection.getMetaData().getTables(null, "PUBLIC", name, null)) {
+      return rs.next();
+    }
+  }
+
   /** The prices for spans stored without a cost (see {@link LateCost}); the bundled table unless set. */
   public TraceDb pricing(PricingTable table) {
     this.pricing = java.util.Objects.requireNonNull(table, "table");
@@ -315,11 +342,34 @@ public final class TraceDb implements AutoCloseable {
 
   /** A page of traces, newest first, with the filters of {@code query}; running and crashed traces included. */
   public List<TraceRecord> traces(TraceQuery query) throws SQLException {
+    Sql page = tracesSql(query);
+    if (page == null) {
+      return List.of(); // no span name holds the text: nothing to scan for
+    }
+    List<TraceRecord> rows = select(page.text(), TraceDb::trace, page.params());
+    List<TraceRecord> out = new ArrayList<>(rows.size());
+    for (TraceRecord t : rows) {
+      out.add(withLateCosts(t.isIncomplete() ? withTotalsFromSpans(t) : t));
+    }
+    return out;
+  }
+
+  /** A statement and its parameters. */
+  record Sql(String text, List<Object> params) {}
+
+  /** H2's plan for the page {@link #traces} would read (which indexes it walks), for tests. */
+  String plan(TraceQuery query) throws SQLException {
+    Sql page = tracesSql(query);
+    return page == null ? "" : String.join("\n", select("EXPLAIN " + page.text(), rs -> rs.getString(1), page.params()));
+  }
+
+  /** The query of a page of traces; null when it can have no row. */
+  private Sql tracesSql(TraceQuery query) throws SQLException {
     List<String> spanNames = null;
     if (query.spanText() != null) {
       spanNames = spanNamesContaining(query.spanText());
       if (spanNames != null && spanNames.isEmpty()) {
-        return List.of(); // no span name holds the text: nothing to scan for
+        return null;
       }
     }
     // A rare name (or none at all) is read through its own index; a common one by walking traces
@@ -328,8 +378,14 @@ public final class TraceDb implements AutoCloseable {
     boolean rareName = query.name() != null && rare("SELECT 1 FROM traces WHERE name = ?", query.name());
     boolean rareModel = query.model() != null && rare("SELECT 1 FROM spans m WHERE m.model = ?", query.model());
     boolean rareSpanName = spanNames != null && rare("SELECT 1 FROM spans m WHERE " + nameIn(spanNames), spanNames.toArray());
+    // Few traces with errors (the usual case): read them through their flag's index and sort those,
+    // rather than walk every trace newest first looking for one.
+    boolean rareErrors = query.status() == TraceQuery.Status.ANY_ERROR && hasErrorFlag() && !rareName && !rareModel && !rareSpanName
+        && rare("SELECT 1 FROM traces WHERE has_error");
     TraceQuery.Sort sort = query.sort();
-    StringBuilder sql = new StringBuilder(sort == TraceQuery.Sort.NEWEST && query.name() != null && !rareName && !rareModel && !rareSpanName
+    StringBuilder sql = new StringBuilder(rareErrors
+        ? "SELECT * FROM traces t USE INDEX (traces_by_error) WHERE 1 = 1"
+        : sort == TraceQuery.Sort.NEWEST && query.name() != null && !rareName && !rareModel && !rareSpanName
         ? "SELECT * FROM traces t USE INDEX (traces_by_time) WHERE 1 = 1"
         : "SELECT * FROM traces t WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
@@ -351,8 +407,10 @@ public final class TraceDb implements AutoCloseable {
     switch (query.status()) {
       case FAILED -> sql.append(" AND t.status = 'ERROR'");
       case INCOMPLETE -> sql.append(" AND t.status = 'INCOMPLETE'");
-      case ANY_ERROR -> sql.append(" AND (t.status = 'ERROR' OR t.error_count > 0 OR (t.status = 'INCOMPLETE'"
-          + " AND EXISTS (SELECT 1 FROM spans e WHERE e.trace_id = t.trace_id AND e.status = 'ERROR')))");
+      case ANY_ERROR -> sql.append(hasErrorFlag()
+          ? " AND t.has_error" // the writer's flag, through traces_by_error: sparse errors cost what they return
+          : " AND (t.status = 'ERROR' OR t.error_count > 0 OR (t.status = 'INCOMPLETE'"
+              + " AND EXISTS (SELECT 1 FROM spans e WHERE e.trace_id = t.trace_id AND e.status = 'ERROR')))");
       case ALL -> { }
     }
     if (query.model() != null) {
@@ -371,12 +429,7 @@ public final class TraceDb implements AutoCloseable {
     });
     sql.append(" LIMIT ?");
     params.add(query.limit());
-    List<TraceRecord> page = select(sql.toString(), TraceDb::trace, params);
-    List<TraceRecord> out = new ArrayList<>(page.size());
-    for (TraceRecord t : page) {
-      out.add(withLateCosts(t.isIncomplete() ? withTotalsFromSpans(t) : t));
-    }
-    return out;
+    return new Sql(sql.toString(), params);
   }
 
   /**
