@@ -366,6 +366,35 @@ class TraceExplorerBrowserTest {
     assertTrue(browser.driver.findElements(By.cssSelector("svg.chart")).isEmpty(), "no empty charts");
   }
 
+  @Test
+  @Order(6)
+  void theStatsPageSaysItIsLoadingWhileTheAnswerIsOnItsWay() throws Exception {
+    // The page's requests to /api/stats wait until the test lets them through.
+    Map<String, Object> hold = browser.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+        (function () {
+          var fetch = window.fetch, held = [];
+          window.releaseStats = function () { held.splice(0).forEach(function (go) { go(); }); };
+          window.fetch = function (path, options) {
+            if (String(path).indexOf('/api/stats') !== 0) return fetch(path, options);
+            return new Promise(function (go) { held.push(go); }).then(function () { return fetch(path, options); });
+          };
+        })();"""));
+    try {
+      browser.open(url("/stats?since=all"));
+      WebElement loading = browser.awaitText(By.id("stats-loading"), "Loading stats of all time");
+      assertTrue(loading.isDisplayed());
+      assertEquals("true", browser.driver.findElement(By.id("stats")).getAttribute("aria-busy"));
+      assertEquals("status", loading.getAttribute("role"));
+      browser.screenshot("stats-loading");
+      browser.js("window.releaseStats()");
+      browser.await(By.cssSelector("#by-span-name tbody tr"));
+      assertTrue(browser.driver.findElements(By.id("stats-loading")).isEmpty(), "the loading line goes when the numbers come");
+      assertEquals(null, browser.driver.findElement(By.id("stats")).getAttribute("aria-busy"));
+    } finally {
+      browser.driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", hold.get("identifier")));
+    }
+  }
+
   private static void assertTable(String id, List<StatsReport.Row> expected) {
     // One round trip for the whole table: the cells' text, row by row.
     @SuppressWarnings("unchecked")
