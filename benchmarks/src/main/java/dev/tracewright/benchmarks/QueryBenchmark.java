@@ -92,6 +92,32 @@ public class QueryBenchmark {
     return StatsReport.compute(db, Instant.now().minus(Duration.ofHours(1)));
   }
 
+  /**
+   * A window from before the first span, an hour later each call: all time, and never the same
+   * query twice (H2 returns its last result again for a repeated query on an unchanged database;
+   * the rollups are read from the first whole hour, so the start moves by hours).
+   */
+  private Instant allTime() {
+    return Instant.EPOCH.plusSeconds(3600 * ++calls);
+  }
+
+  private long calls;
+
+  /** {@code tracewright stats} over all time: the rollups (every hour of the file). */
+  @Benchmark
+  public StatsReport statsAllTime() throws Exception {
+    return StatsReport.compute(db, allTime());
+  }
+
+  /** The same over every span and trace, as before the rollups: the ratio to {@link #statsAllTime} is what they buy. */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @Warmup(iterations = 1, batchSize = 1)
+  @Measurement(iterations = 3, batchSize = 1)
+  public StatsReport statsAllTimeFromSpans() throws Exception {
+    return StatsReport.computeFromSpans(db, allTime());
+  }
+
   /** Retention's unit of work on a separate writable connection: the 5 oldest traces, one transaction. */
   @State(Scope.Benchmark)
   public static class Writable {
