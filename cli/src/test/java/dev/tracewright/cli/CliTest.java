@@ -355,7 +355,8 @@ class CliTest {
         java.sql.Statement st = c.createStatement()) {
       st.execute("DROP INDEX traces_by_tokens");
       st.execute("ALTER TABLE traces DROP COLUMN total_tokens");
-      st.execute("DELETE FROM schema_version WHERE version = 4");
+      st.execute("ALTER TABLE blobs DROP COLUMN ref_count"); // and v5's
+      st.execute("DELETE FROM schema_version WHERE version >= 4");
     }
   }
 
