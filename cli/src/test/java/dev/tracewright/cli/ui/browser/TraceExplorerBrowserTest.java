@@ -277,7 +277,7 @@ class TraceExplorerBrowserTest {
 
     WebElement tree = browser.driver.findElement(By.cssSelector(".viewport"));
     browser.js("document.activeElement.blur(); window.scrollTo(0, 0);");
-    for (int tabs = 0; tabs < 10 && !Boolean.TRUE.equals(browser.js("return document.activeElement.classList.contains('viewport');")); tabs++) {
+    for (int tabs = 0; tabs < 20 && !Boolean.TRUE.equals(browser.js("return document.activeElement.classList.contains('viewport');")); tabs++) {
       browser.driver.switchTo().activeElement().sendKeys(Keys.TAB);
     }
     assertEquals(Boolean.TRUE, browser.js("return document.activeElement.classList.contains('viewport');"), "Tab reaches the span tree");
