@@ -17,10 +17,10 @@
   var OUTPUT = 'gen_ai.output.messages';
   var SYSTEM = 'gen_ai.system_instructions';
   /** A part longer than this (lines or characters) is folded to its beginning. */
-  var FOLD_LINES = 24;
-  var FOLD_CHARS = 2400;
-  var FOLDED_LINES = 10;
-  var FOLDED_CHARS = 600;
+  var FOLD_LINES = 20;
+  var FOLD_CHARS = 1500;
+  var FOLDED_LINES = 8;
+  var FOLDED_CHARS = 500;
   /** The view last chosen (conversation or JSON) is kept for the next span while the page is open. */
   var preferJson = false;
 
