@@ -35,7 +35,8 @@ import org.openqa.selenium.WebElement;
 
 /**
  * Issue 22: an LLM span's GenAI messages as a conversation in the inspector and the report, hostile
- * content shown as text. Screenshots go to cli/target/screenshots/messages-*.png.
+ * content shown as text, and the compare page's inputs and outputs side by side with the changed
+ * lines marked. Screenshots go to cli/target/screenshots/messages-*.png.
  */
 @Timeout(300)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -56,6 +57,8 @@ class MessageViewBrowserTest {
   static Browser browser;
   static String chatId;
   static String cutId;
+  static String runA;
+  static String runB;
 
   @BeforeAll
   static void recordServeAndOpenABrowser() {
@@ -78,6 +81,8 @@ class MessageViewBrowserTest {
       cutId = Tracewright.current().traceId();
       cut.output("ok");
     }
+    runA = run("It is sunny in Paris.\nTake sunglasses.\nHave a nice day.", "{\"temperature\":21}");
+    runB = run("It is raining in Paris.\nTake an umbrella.\nHave a nice day.\n" + IMG, "{\"temperature\":14}");
     assertTrue(Tracewright.flush());
     Tracewright.shutdown();
     server = UiServer.start(db, 0);
@@ -98,6 +103,20 @@ class MessageViewBrowserTest {
         .input("gen_ai.input.messages", input).start()) {
       chat.tokens(900, 40);
       chat.output(Map.of("gen_ai.output.messages", output));
+    }
+  }
+
+  /** One run of an agent: a tool, then a model turn whose answer is {@code answer}. */
+  static String run(String answer, String weather) {
+    try (ActiveSpan agent = Tracewright.span("forecast", SpanKind.AGENT).start()) {
+      try (ActiveSpan tool = Tracewright.span("get_weather", SpanKind.TOOL).capture(CapturePolicy.FULL_EXPORTABLE).input("city", "Paris").start()) {
+        tool.output(Map.of("weather", weather));
+      }
+      chat("chat", List.of(message("system", text(SYSTEM)), message("user", text("Weather in Paris?")),
+          message("tool", Map.of("type", "tool_call_response", "id", "c1", "response", weather))),
+          List.of(Map.of("role", "assistant", "finish_reason", "stop", "parts", List.of(text(answer)))));
+      agent.output("done");
+      return Tracewright.current().traceId();
     }
   }
 
@@ -253,5 +272,60 @@ class MessageViewBrowserTest {
     browser.until("the question copied", () -> QUESTION.equals(browser.js("return window.__copied;")));
     browser.js("document.querySelector('.inspector .content-section.input').scrollIntoView();");
     browser.screenshot("messages-report");
+  }
+
+  @Test
+  @Order(6)
+  void compareShowsTheChangedSpansOutputsAndInputsSideBySideWithTheChangedLinesMarked() throws Exception {
+    browser.open(url("/compare?a=" + runA + "&b=" + runB));
+    browser.await(By.cssSelector("tr.content-row table.side-by-side"));
+    browser.until("both changed spans opened", () -> browser.driver.findElements(By.cssSelector("tr.content-row .diff-panel.output table")).size() == 2);
+    WebElement chat = contentRowOf("chat");
+    WebElement output = chat.findElement(By.cssSelector(".diff-panel.output"));
+    assertEquals(List.of("It is sunny in Paris.", "Take sunglasses."), cells(output, "td.line.del"));
+    assertEquals(List.of("It is raining in Paris.", "Take an umbrella.", IMG), cells(output, "td.line.ins"), "the markup as text");
+    assertTrue(cells(output, "tr.same td.line").contains("Have a nice day."), "an unchanged line, unmarked");
+    assertTrue(cells(output, "tr.same td.line").contains("[assistant]  finish reason: stop"), cells(output, "tr.same td.line").toString());
+    assertTrue(output.getText().contains("− 2 lines only in A, + 3 lines only in B"), output.getText());
+    WebElement input = chat.findElement(By.cssSelector(".diff-panel.input"));
+    assertEquals(List.of("\"temperature\": 21"), cells(input, "td.line.del").stream().map(String::strip).toList());
+    assertEquals(List.of("\"temperature\": 14"), cells(input, "td.line.ins").stream().map(String::strip).toList());
+    WebElement tool = contentRowOf("get_weather");
+    assertTrue(tool.findElement(By.cssSelector(".diff-panel.input")).getText().contains("the same in A and B"), tool.getText());
+    assertNothingRan();
+    browser.js("arguments[0].scrollIntoView();", browser.driver.findElement(By.cssSelector("table.compare-rows")));
+    browser.screenshot("messages-compare");
+
+    WebElement hide = browser.driver.findElements(By.cssSelector("button.show-content")).get(0);
+    hide.click();
+    assertFalse(browser.driver.findElements(By.cssSelector("tr.content-row")).get(0).isDisplayed(), "folds away");
+  }
+
+  static WebElement contentRowOf(String name) {
+    return browser.driver.findElement(By.xpath("//table[contains(@class,'compare-rows')]/tbody/tr[td[contains(@class,'name')]='" + name
+        + "']/following-sibling::tr[1][contains(@class,'content-row')]"));
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<String> cells(WebElement scope, String selector) {
+    return (List<String>) browser.js("return Array.from(arguments[0].querySelectorAll(arguments[1])).map(function (e) { return e.textContent; });",
+        scope, selector);
+  }
+
+  @Test
+  @Order(7)
+  @SuppressWarnings("unchecked")
+  void theLineDiffAlignsByLongestCommonSubsequenceAndStaysBoundedOnHugeTexts() throws Exception {
+    browser.open(url("/compare"));
+    browser.await(By.id("pick"));
+    browser.until("the scripts", () -> Boolean.TRUE.equals(browser.js("return !!(window.TW && TW.lineDiff);")));
+    assertEquals("same:0,0 del:1,-1 same:2,1 ins:-1,2 same:3,3",
+        browser.js("return TW.lineDiff(['a','b','c','d'], ['a','c','x','d']).ops.map(function (o) { return o.op + ':' + o.a + ',' + o.b; }).join(' ');"));
+    // 20,000 different lines on each side: 400 M cells, past the bound, so not aligned, and quick.
+    Map<String, Object> big = (Map<String, Object>) browser.js("var a = [], b = []; for (var i = 0; i < 20000; i++) { a.push('a' + i); b.push('b' + i); }"
+        + " var t = performance.now(); var d = TW.lineDiff(a, b); return {aligned: d.aligned, ops: d.ops.length, ms: performance.now() - t};");
+    assertEquals(Boolean.FALSE, big.get("aligned"));
+    assertEquals(40000L, ((Number) big.get("ops")).longValue());
+    System.out.printf(Locale.ROOT, "line diff of 20,000 x 20,000 different lines: %.0f ms (not aligned, past the bound)%n", ((Number) big.get("ms")).doubleValue());
   }
 }
