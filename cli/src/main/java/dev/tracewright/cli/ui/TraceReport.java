@@ -34,7 +34,7 @@ import java.util.Map;
  */
 public final class TraceReport {
   static final long MAX_CONTENT_CHARS = 16L << 20;
-  private static final List<String> SCRIPTS = List.of("assets/common.js", "assets/trace-view.js", "assets/report.js");
+  private static final List<String> SCRIPTS = List.of("assets/common.js", "assets/messages.js", "assets/trace-view.js", "assets/report.js");
 
   /** The page, and what it holds. */
   public record Page(String html, int spans, boolean truncated, int contents, int contentsLeftOut) {}

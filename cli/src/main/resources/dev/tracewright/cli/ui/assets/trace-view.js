@@ -131,8 +131,13 @@
     return el('div', {className: 'json-leaf'}, label, el('span', {className: 'json-' + type}, JSON.stringify(value)));
   }
 
-  /** Captured text: as a JSON tree when it parses, else as preformatted text. */
+  /** Captured text with a copy button, GenAI messages as a conversation (messages.js), else plainContent. */
   function contentBlock(text) {
+    return TW.contentView ? TW.contentView(text, plainContent) : plainContent(text);
+  }
+
+  /** Captured text: as a JSON tree when it parses, else as preformatted text. */
+  function plainContent(text) {
     try {
       var value = JSON.parse(text);
       if (value !== null && typeof value === 'object') return el('div', {className: 'json'}, jsonTree(value, null, 0));
@@ -445,7 +450,12 @@
     var self = this;
     box.appendChild(el('div', {className: 'inspector-head'},
         el('h2', null, s.name || '(unnamed)'),
-        el('button', {type: 'button', className: 'close', onclick: function () { self.closeInspector(); }}, 'Close (Esc)')));
+        el('span', {className: 'inspector-buttons'},
+            el('button', {type: 'button', className: 'widen', 'aria-pressed': String(self.root.classList.contains('wide-inspector')),
+              title: 'Give the inspector more of the page (the waterfall narrows)', onclick: function (e) {
+                e.currentTarget.setAttribute('aria-pressed', String(self.root.classList.toggle('wide-inspector')));
+              }}, 'Wide'),
+            el('button', {type: 'button', className: 'close', onclick: function () { self.closeInspector(); }}, 'Close (Esc)'))));
 
     var facts = el('dl', {className: 'facts'});
     function fact(name, value) {

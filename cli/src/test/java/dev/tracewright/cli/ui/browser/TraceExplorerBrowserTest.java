@@ -277,7 +277,7 @@ class TraceExplorerBrowserTest {
 
     WebElement tree = browser.driver.findElement(By.cssSelector(".viewport"));
     browser.js("document.activeElement.blur(); window.scrollTo(0, 0);");
-    for (int tabs = 0; tabs < 10 && !Boolean.TRUE.equals(browser.js("return document.activeElement.classList.contains('viewport');")); tabs++) {
+    for (int tabs = 0; tabs < 20 && !Boolean.TRUE.equals(browser.js("return document.activeElement.classList.contains('viewport');")); tabs++) {
       browser.driver.switchTo().activeElement().sendKeys(Keys.TAB);
     }
     assertEquals(Boolean.TRUE, browser.js("return document.activeElement.classList.contains('viewport');"), "Tab reaches the span tree");
@@ -440,9 +440,9 @@ class TraceExplorerBrowserTest {
     browser.open(url("/compare?a=" + planA + "&b=" + planB));
     browser.await(By.cssSelector("table.compare-rows tbody tr"));
     assertTrue(browser.driver.findElement(By.cssSelector("#compare")).getText().contains("The traces differ"));
-    assertEquals("output changed", compareRow("answer").findElement(By.cssSelector("td.change")).getText());
-    assertEquals("added in B", compareRow("verify").findElement(By.cssSelector("td.change")).getText());
-    assertEquals("same", compareRow("think").findElement(By.cssSelector("td.change")).getText());
+    assertEquals("output changed", compareRow("answer").findElement(By.cssSelector("td.change .change-label")).getText());
+    assertEquals("added in B", compareRow("verify").findElement(By.cssSelector("td.change .change-label")).getText());
+    assertEquals("same", compareRow("think").findElement(By.cssSelector("td.change .change-label")).getText());
     assertTrue(compareRow("answer").getAttribute("class").contains("output-changed"));
     assertTrue(browser.driver.findElement(By.cssSelector(".totals-table")).getText().contains("Spans"));
     browser.screenshot("compare");
@@ -454,7 +454,7 @@ class TraceExplorerBrowserTest {
   }
 
   private static WebElement compareRow(String name) {
-    return browser.driver.findElements(By.cssSelector("table.compare-rows tbody tr")).stream()
+    return browser.driver.findElements(By.cssSelector("table.compare-rows > tbody > tr:not(.content-row)")).stream()
         .filter(r -> r.findElement(By.cssSelector("td.name")).getText().equals(name)).findFirst().orElseThrow();
   }
 
