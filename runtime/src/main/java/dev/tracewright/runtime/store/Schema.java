@@ -121,7 +121,12 @@ public final class Schema {
                     (SELECT COUNT(*) FROM spans s WHERE s.input_ref = b.hash)
                     + (SELECT COUNT(*) FROM spans s WHERE s.output_ref = b.hash)""",
                   "DROP INDEX IF EXISTS spans_by_input_ref",
-                  "DROP INDEX IF EXISTS spans_by_output_ref")));
+                  "DROP INDEX IF EXISTS spans_by_output_ref")),
+          // 7, not 6: branch i22-bigtraces was written beside another branch's migration 6.
+          new Migration(
+              7,
+              "traces.dropped_spans: spans of the trace that ended but were dropped by the full queue",
+              List.of("ALTER TABLE traces ADD COLUMN dropped_spans INTEGER DEFAULT 0 NOT NULL")));
 
   /**
    * Every read of the CLI, the UI and the console's views walks one of these and touches only the

@@ -194,7 +194,7 @@ class H2StoreTest {
   void olderDatabaseIsMigratedAndKeepsItsRows() throws Exception {
     List<Schema.Migration> v1 = Schema.MIGRATIONS;
     List<Schema.Migration> v2 = new ArrayList<>(v1);
-    v2.add(new Schema.Migration(v1.size() + 1, "spans.session_id", List.of("ALTER TABLE spans ADD COLUMN session_id CHARACTER VARYING")));
+    v2.add(new Schema.Migration(Schema.currentVersion() + 1, "spans.session_id", List.of("ALTER TABLE spans ADD COLUMN session_id CHARACTER VARYING")));
     String url = "jdbc:h2:file:" + dir.resolve("old") + ";TRACE_LEVEL_FILE=0";
     try (Connection c = DriverManager.getConnection(url, "sa", "")) {
       Schema.migrate(c, v1);
@@ -204,7 +204,7 @@ class H2StoreTest {
     try (Connection c = DriverManager.getConnection(url, "sa", "")) {
       Schema.migrate(c, v2);
       assertEquals(List.of(Arrays.asList("old", null)), rows(c, "SELECT name, session_id FROM spans"));
-      assertEquals(List.of(List.of(v1.size() + 1)), rows(c, "SELECT MAX(version) FROM schema_version"));
+      assertEquals(List.of(List.of(Schema.currentVersion() + 1)), rows(c, "SELECT MAX(version) FROM schema_version"));
     }
     try (Connection c = DriverManager.getConnection(url, "sa", "")) {
       SQLException newer = assertThrows(SQLException.class, () -> Schema.migrate(c, v1));
