@@ -137,10 +137,34 @@ public final class SampleAgent {
     out.println();
     out.println("Look further:");
     String dbFlag = db.equals(H2Store.DEFAULT_PATH) ? "" : " --db " + db;
-    out.println("  java -jar cli/target/tracewright.jar ui" + dbFlag + "         # the trace explorer on http://127.0.0.1:8080/");
-    out.println("  java -jar cli/target/tracewright.jar list" + dbFlag);
-    out.println("  java -jar cli/target/tracewright.jar stats" + dbFlag);
-    out.println("  java -jar cli/target/tracewright.jar console" + dbFlag + "    # H2 web console, 127.0.0.1 only");
+    String cli = cliCommand();
+    out.println("  " + cli + " ui" + dbFlag + "         # the trace explorer on http://127.0.0.1:8080/");
+    out.println("  " + cli + " list" + dbFlag);
+    out.println("  " + cli + " stats" + dbFlag);
+    out.println("  " + cli + " console" + dbFlag + "    # H2 web console, 127.0.0.1 only");
+    if (!cli.startsWith("java -jar ")) {
+      out.println("  (" + cli + " is the CLI's runnable jar: mvn -pl cli -am package writes it to cli/target/tracewright.jar)");
+    }
+  }
+
+  /**
+   * How to run the CLI from wherever this runs: {@code java -jar} and the absolute path of the
+   * runnable jar beside the CLI classes this sample loaded (cli/target/tracewright.jar in a build),
+   * else a placeholder. A relative cli/target/... was wrong from any other directory.
+   */
+  static String cliCommand() {
+    try {
+      Path loadedFrom = Path.of(TraceDb.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path jar = loadedFrom.getFileName() != null && loadedFrom.getFileName().toString().equals("tracewright.jar")
+          ? loadedFrom
+          : loadedFrom.resolveSibling("tracewright.jar"); // cli/target/classes or a jar in cli/target
+      if (java.nio.file.Files.isRegularFile(jar)) {
+        String path = jar.toAbsolutePath().normalize().toString();
+        return "java -jar " + (path.contains(" ") ? "\"" + path + "\"" : path);
+      }
+    } catch (Exception | LinkageError e) { // no code source (an unusual class loader): the placeholder
+    }
+    return "tracewright";
   }
 
   private static void printTraces(Path db, Instant since, PrintStream out) {

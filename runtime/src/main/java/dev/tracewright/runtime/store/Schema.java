@@ -121,7 +121,11 @@ public final class Schema {
                     (SELECT COUNT(*) FROM spans s WHERE s.input_ref = b.hash)
                     + (SELECT COUNT(*) FROM spans s WHERE s.output_ref = b.hash)""",
                   "DROP INDEX IF EXISTS spans_by_input_ref",
-                  "DROP INDEX IF EXISTS spans_by_output_ref")));
+                  "DROP INDEX IF EXISTS spans_by_output_ref")),
+          new Migration(
+              6,
+              "traces.dropped_spans: spans of the trace that ended but were dropped by the full queue",
+              List.of("ALTER TABLE traces ADD COLUMN dropped_spans INTEGER DEFAULT 0 NOT NULL")));
 
   /**
    * Every read of the CLI, the UI and the console's views walks one of these and touches only the
@@ -170,11 +174,13 @@ public final class Schema {
                  (SELECT COUNT(*) FROM spans u WHERE u.trace_id = t.trace_id AND u.cost_usd IS NULL AND u.input_tokens IS NOT NULL) AS unpriced_calls, service_name, root_span_id
           FROM traces t
           ORDER BY start_time DESC""",
-          // One trace's tree: SET @trace = '<trace id>' first; the recursion starts from that trace's spans
-          // through the trace index, so it is as fast on ten million spans as on ten. (A filter written
-          // after the view cannot reach inside a recursive query, and an OR here would lose the index.)
-          // sort_path orders a trace depth-first by start: span IDs are time-ordered hex. Roots are spans
-          // without a parent here (a remote parent is not in this database).
+          // One trace's tree: the one SET @trace = '<trace id>' names, else the most recent (read through
+          // traces_by_time) under a first row saying how to pick another. The recursion starts from that
+          // trace's spans through the trace index, so it is as fast on ten million spans as on ten. (A
+          // filter written after the view cannot reach inside a recursive query, and an OR here would lose
+          // the index; COALESCE of the variable and a constant subquery keeps it.) sort_path orders a trace
+          // depth-first by start: span IDs are time-ordered hex, and the hint's empty sort_path comes first.
+          // Roots are spans without a parent here (a remote parent is not in this database).
           """
           CREATE OR REPLACE VIEW span_tree AS
           WITH RECURSIVE tree(trace_id, span_id, parent_span_id, depth, path, sort_path, name, kind, status,
@@ -183,7 +189,7 @@ public final class Schema {
                    CAST(s.span_id AS CHARACTER VARYING), s.name, s.kind, s.status, s.start_time, s.duration_ms,
                    s.model, s.input_tokens, s.output_tokens, s.cost_usd, s.error_message
             FROM spans s
-            WHERE s.trace_id = @trace
+            WHERE s.trace_id = COALESCE(@trace, (SELECT r.trace_id FROM traces r ORDER BY r.start_time DESC LIMIT 1))
               AND (s.parent_span_id IS NULL OR NOT EXISTS (SELECT 1 FROM spans p WHERE p.span_id = s.parent_span_id))
             UNION ALL
             SELECT c.trace_id, c.span_id, c.parent_span_id, t.depth + 1, t.path || ' > ' || c.name,
@@ -191,9 +197,25 @@ public final class Schema {
                    c.model, c.input_tokens, c.output_tokens, c.cost_usd, c.error_message
             FROM spans c JOIN tree t ON c.parent_span_id = t.span_id
           )
-          SELECT trace_id, span_id, parent_span_id, depth, REPEAT('  ', depth) || name AS indented_name, path, kind, status,
+          SELECT trace_id, span_id, parent_span_id, depth, indented_name, path, kind, status,
                  start_time, duration_ms, model, input_tokens, output_tokens, cost_usd, error_message, name, sort_path
-          FROM tree ORDER BY trace_id, sort_path""",
+          FROM (
+            SELECT h.trace_id, CAST(NULL AS CHAR(16)) AS span_id, CAST(NULL AS CHAR(16)) AS parent_span_id, CAST(NULL AS INTEGER) AS depth,
+                   'The most recent trace, ' || h.name || ' (' || h.trace_id || '). For another: SET @trace = ''<trace id>'''
+                     || ' (IDs in trace_summary); SET @trace = NULL for the most recent again' AS indented_name,
+                   CAST(NULL AS CHARACTER VARYING) AS path, CAST(NULL AS CHARACTER VARYING(16)) AS kind,
+                   CAST(NULL AS CHARACTER VARYING(8)) AS status, h.start_time, CAST(NULL AS DOUBLE PRECISION) AS duration_ms,
+                   CAST(NULL AS CHARACTER VARYING) AS model, CAST(NULL AS BIGINT) AS input_tokens, CAST(NULL AS BIGINT) AS output_tokens,
+                   CAST(NULL AS DECIMAL(20, 10)) AS cost_usd, CAST(NULL AS CHARACTER VARYING) AS error_message,
+                   CAST(NULL AS CHARACTER VARYING) AS name, CAST('' AS CHARACTER VARYING) AS sort_path
+            FROM (SELECT r.trace_id, r.name, r.start_time FROM traces r ORDER BY r.start_time DESC LIMIT 1) h
+            WHERE @trace IS NULL
+            UNION ALL
+            SELECT trace_id, span_id, parent_span_id, depth, REPEAT('  ', depth) || name, path, kind, status,
+                   start_time, duration_ms, model, input_tokens, output_tokens, cost_usd, error_message, name, sort_path
+            FROM tree
+          ) shown
+          ORDER BY trace_id, sort_path""",
           """
           CREATE OR REPLACE VIEW cost_by_model AS
           SELECT model, provider, COUNT(*) AS calls,

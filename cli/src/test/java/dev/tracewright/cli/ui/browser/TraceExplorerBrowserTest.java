@@ -461,6 +461,13 @@ class TraceExplorerBrowserTest {
   @Test
   @Order(8)
   void aReplayedRunLinksToItsComparisonWithTheRecordedRun() throws Exception {
+    browser.open(url("/?status=all"));
+    WebElement tag = browser.await(By.cssSelector("tr[data-trace-id='" + replayedId + "'] .tag.replay")).get(0);
+    assertEquals("replay of " + planA.substring(0, 16), tag.getText(), "the list marks a replayed run");
+    assertTrue(browser.driver.findElements(By.cssSelector("tr[data-trace-id='" + planA + "'] .tag.replay")).isEmpty(), "the recorded run is no replay");
+    browser.screenshot("traces-replay");
+    assertEquals("image/svg+xml", browser.js("return fetch('/favicon.ico').then(r => r.headers.get('Content-Type'));"), "a favicon");
+    assertEquals(1L, browser.js("return document.querySelectorAll('link[rel=icon]').length;"));
     browser.open(url("/trace/" + replayedId));
     WebElement link = browser.await(By.cssSelector(".totals a.replay-of")).get(0);
     assertEquals(planA.substring(0, 16) + " (compare)", link.getText());
