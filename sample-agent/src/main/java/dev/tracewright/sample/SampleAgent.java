@@ -148,23 +148,39 @@ public final class SampleAgent {
   }
 
   /**
-   * How to run the CLI from wherever this runs: {@code java -jar} and the absolute path of the
-   * runnable jar beside the CLI classes this sample loaded (cli/target/tracewright.jar in a build),
-   * else a placeholder. A relative cli/target/... was wrong from any other directory.
+   * How to run the CLI from wherever this runs: {@code java -jar} and the absolute path of the CLI's
+   * runnable jar of this build, else a placeholder. A relative cli/target/... was wrong from any
+   * other directory.
    */
   static String cliCommand() {
     try {
-      Path loadedFrom = Path.of(TraceDb.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path jar = loadedFrom.getFileName() != null && loadedFrom.getFileName().toString().equals("tracewright.jar")
-          ? loadedFrom
-          : loadedFrom.resolveSibling("tracewright.jar"); // cli/target/classes or a jar in cli/target
-      if (java.nio.file.Files.isRegularFile(jar)) {
+      Path jar = cliJarNear(Path.of(TraceDb.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+      if (jar != null) {
         String path = jar.toAbsolutePath().normalize().toString();
         return "java -jar " + (path.contains(" ") ? "\"" + path + "\"" : path);
       }
     } catch (Exception | LinkageError e) { // no code source (an unusual class loader): the placeholder
     }
     return "tracewright";
+  }
+
+  /**
+   * The CLI's runnable jar of the build the CLI classes were loaded from: that jar itself, the one
+   * beside cli/target/classes, or, from this sample's own runnable jar
+   * ({@code <build>/sample-agent/target/sample-agent.jar}, which carries the CLI classes),
+   * {@code <build>/cli/target/tracewright.jar}. Null if there is none.
+   */
+  static Path cliJarNear(Path loadedFrom) {
+    java.util.List<Path> candidates = new java.util.ArrayList<>();
+    if (loadedFrom.getFileName() != null && loadedFrom.getFileName().toString().equals("tracewright.jar")) {
+      candidates.add(loadedFrom);
+    }
+    candidates.add(loadedFrom.resolveSibling("tracewright.jar")); // cli/target/classes or a jar in cli/target
+    Path module = loadedFrom.getParent() == null ? null : loadedFrom.getParent().getParent();
+    if (module != null && module.getParent() != null) {
+      candidates.add(module.resolveSibling("cli").resolve("target").resolve("tracewright.jar"));
+    }
+    return candidates.stream().filter(java.nio.file.Files::isRegularFile).findFirst().orElse(null);
   }
 
   private static void printTraces(Path db, Instant since, PrintStream out) {

@@ -176,4 +176,17 @@ class SampleAgentEndToEndTest {
     String unreachable = runSample(new OpenAiCompatibleModel("http://127.0.0.1:9/v1", null, "gpt-4o"), dir.resolve("down"), List.of("Why?"));
     assertTrue(unreachable.contains("cannot reach the model at http://127.0.0.1:9/v1/chat/completions"), unreachable);
   }
+
+  @Test
+  void fromItsOwnRunnableJarTheSampleFindsTheCliJarOfTheSameBuild(@org.junit.jupiter.api.io.TempDir Path build) throws Exception {
+    // README command 1 runs sample-agent/target/sample-agent.jar, which carries the CLI classes:
+    // before, it looked beside that jar only and printed the placeholder.
+    Path sample = java.nio.file.Files.createDirectories(build.resolve("sample-agent/target")).resolve("sample-agent.jar");
+    java.nio.file.Files.writeString(sample, "");
+    assertEquals(null, SampleAgent.cliJarNear(sample), "no CLI jar built yet");
+    Path cli = java.nio.file.Files.createDirectories(build.resolve("cli/target")).resolve("tracewright.jar");
+    java.nio.file.Files.writeString(cli, "");
+    assertEquals(cli, SampleAgent.cliJarNear(sample));
+    assertEquals(cli, SampleAgent.cliJarNear(build.resolve("cli/target/classes")), "from the CLI's classes in a build");
+  }
 }
