@@ -146,7 +146,8 @@ final class SpanConverter {
     if (GenAiAttributes.operation(s.site.kind) == null) {
       return attributes;
     }
-    Map<String, Object> complete = new LinkedHashMap<>(attributes);
+    // attributes() builds a new map whenever there is any attribute: filled in place, not copied.
+    Map<String, Object> complete = attributes.isEmpty() ? new LinkedHashMap<>() : attributes;
     GenAiAttributes.complete(s.site.kind, content.redactName(s.site.name), complete);
     String conversation = s.root.conversation;
     if (conversation != null) {

@@ -240,8 +240,8 @@ public final class H2Store implements TraceStore {
   private void writeBlobs(java.util.List<BlobRecord> blobs, java.util.List<SpanRecord> spans) throws SQLException {
     Map<String, Long> references = new LinkedHashMap<>();
     for (SpanRecord s : spans) {
-      countReference(references, s.inputRef());
-      countReference(references, s.outputRef());
+      TracePruner.countReference(references, s.inputRef());
+      TracePruner.countReference(references, s.outputRef());
     }
     if (blobs.isEmpty() && references.isEmpty()) {
       return;
@@ -280,12 +280,6 @@ public final class H2Store implements TraceStore {
     }
     if (!missing.isEmpty()) {
       mergeBlob.executeBatch();
-    }
-  }
-
-  private static void countReference(Map<String, Long> references, String hash) {
-    if (hash != null) {
-      references.merge(hash, 1L, Long::sum);
     }
   }
 
