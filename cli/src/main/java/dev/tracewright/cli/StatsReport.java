@@ -1,5 +1,6 @@
 package dev.tracewright.cli;
 
+import dev.tracewright.runtime.store.LatencyHistogram;
 import dev.tracewright.runtime.store.Rollups;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
@@ -64,12 +65,10 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
     Map<String, Group> byTrace = new LinkedHashMap<>();
     Map<String, Group> byModel = new LinkedHashMap<>();
     Map<String, Group> byName = new LinkedHashMap<>();
-    String rolled = " MIN(min_ms), MAX(max_ms), SUM(input_tokens), SUM(output_tokens), SUM(priced_calls),"
-        + " SUM(cost_usd), SUM(errors), SUM(unpriced_calls)";
     String whole = edge == null ? "" : " WHERE hour_start >= ?";
-    long unpriced = spanGroups(db, "SELECT name, model, bucket, SUM(spans)," + rolled + " FROM span_rollups" + whole
-        + " GROUP BY name, model, bucket", edge, null, byName, byModel);
-    traceGroups(db, "SELECT name, bucket, SUM(traces)," + rolled + " FROM trace_rollups" + whole + " GROUP BY name, bucket", edge, null, byTrace);
+    String rolled = " min_ms, max_ms, input_tokens, output_tokens, priced_calls, cost_usd, errors, unpriced_calls, histogram";
+    long unpriced = rolledSpans(db, "SELECT name, model, spans," + rolled + " FROM span_rollups" + whole, edge, byName, byModel);
+    rolledTraces(db, "SELECT name, traces," + rolled + " FROM trace_rollups" + whole, edge, byTrace);
     if (since != null && since.isBefore(edge)) { // the part of an hour before the first whole one
       String exact = " MIN(duration_ms), MAX(duration_ms), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0),"
           + " COUNT(cost_usd), COALESCE(SUM(cost_usd), 0), SUM(CASE WHEN status = 'ERROR' THEN 1 ELSE 0 END),"
@@ -89,6 +88,38 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
   private static Instant ceilHour(Instant t) {
     Instant hour = Rollups.hour(t);
     return hour.equals(t) ? t : hour.plusSeconds(3600);
+  }
+
+  /** Rollup rows of (name, model, count, min, max, in, out, priced, cost, errors, unpriced, histogram) into both groupings; returns the unpriced calls. */
+  private static long rolledSpans(TraceDb db, String sql, Instant from, Map<String, Group> byName, Map<String, Group> byModel)
+      throws SQLException {
+    long unpriced = 0;
+    try (PreparedStatement st = window(db, sql, from, null); ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        String model = rs.getString(2);
+        Map<Integer, Long> histogram = LatencyHistogram.decode(rs.getBytes(12));
+        BigDecimal cost = rs.getLong(8) > 0 ? rs.getBigDecimal(9) : null;
+        byName.computeIfAbsent(rs.getString(1), k -> new Group())
+            .addRolled(histogram, rs.getLong(3), rs.getDouble(4), rs.getDouble(5), rs.getLong(6), rs.getLong(7), cost, rs.getLong(10));
+        if (!Rollups.NO_MODEL.equals(model)) {
+          byModel.computeIfAbsent(model, k -> new Group())
+              .addRolled(histogram, rs.getLong(3), rs.getDouble(4), rs.getDouble(5), rs.getLong(6), rs.getLong(7), cost, rs.getLong(10));
+        }
+        unpriced += rs.getLong(11);
+      }
+    }
+    return unpriced;
+  }
+
+  /** Rollup rows of (name, count, min, max, in, out, priced, cost, errors, unpriced, histogram) by trace name. */
+  private static void rolledTraces(TraceDb db, String sql, Instant from, Map<String, Group> byTrace) throws SQLException {
+    try (PreparedStatement st = window(db, sql, from, null); ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        BigDecimal cost = rs.getLong(7) > 0 ? rs.getBigDecimal(8) : null;
+        byTrace.computeIfAbsent(rs.getString(1), k -> new Group()).addRolled(LatencyHistogram.decode(rs.getBytes(11)), rs.getLong(2),
+            rs.getDouble(3), rs.getDouble(4), rs.getLong(5), rs.getLong(6), cost, rs.getLong(9));
+      }
+    }
   }
 
   /** Rows of (name, model, bucket, count, min, max, in, out, priced, cost, errors, unpriced) into both groupings; returns the unpriced calls. */
@@ -231,9 +262,28 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
       }
     }
 
+    /**
+     * A rollup row: its histogram's buckets, each bounded by its own edges and the row's min and max
+     * (a rollup keeps no min and max per bucket), and its totals.
+     */
+    void addRolled(Map<Integer, Long> buckets, long n, double min, double max, long in, long out, BigDecimal usd, long failed) {
+      buckets.forEach((bucket, c) -> histogram.merge(bucket,
+          new Bucket(c, Math.max(min, Rollups.lower(bucket)), Math.min(max, Rollups.upper(bucket))), Group::merge));
+      count += n;
+      inputTokens += in;
+      outputTokens += out;
+      if (usd != null) {
+        cost = cost == null ? usd : cost.add(usd);
+      }
+      errors += failed;
+    }
+
+    private static Bucket merge(Bucket a, Bucket b) {
+      return new Bucket(a.count + b.count, Math.min(a.min, b.min), Math.max(a.max, b.max));
+    }
+
     void add(int bucket, long n, double min, double max, long in, long out, BigDecimal usd, long failed) {
-      histogram.merge(bucket, new Bucket(n, min, max),
-          (a, b) -> new Bucket(a.count + b.count, Math.min(a.min, b.min), Math.max(a.max, b.max)));
+      histogram.merge(bucket, new Bucket(n, min, max), Group::merge);
       count += n;
       inputTokens += in;
       outputTokens += out;

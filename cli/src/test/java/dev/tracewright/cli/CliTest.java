@@ -357,6 +357,7 @@ class CliTest {
       st.execute("ALTER TABLE traces DROP COLUMN total_tokens");
       // And what the versions after 4 added, so the file is a v3 file as a whole.
       st.execute("ALTER TABLE blobs DROP COLUMN ref_count");
+      st.execute("ALTER TABLE traces DROP COLUMN dropped_spans");
       st.execute("DROP TABLE span_rollups");
       st.execute("DROP TABLE trace_rollups");
       st.execute("DROP INDEX traces_by_error");

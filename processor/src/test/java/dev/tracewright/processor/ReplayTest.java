@@ -239,20 +239,54 @@ class ReplayTest {
     assertEquals(before + 1, bodies(), "LIVE ran the real tool");
   }
 
+  /** Issue 22: Replay defaulted to ORDERED and @ReplayTrace to STRICT, so a changed question passed in one and failed in the other. */
+  @Test
+  void aReplayIsStrictByDefaultAsReplayTraceIs() throws Throwable {
+    record(CapturePolicy.FULL_LOCAL);
+    Object desk = desk();
+    Compiled.call(desk, "onAnotherThread", "sea");
+    String recorded = lastTrace("onAnotherThread");
+    Replay byDefault = Replay.ofTrace(recorded).open();
+    Throwable thrown = assertThrows(Exception.class, () -> Compiled.call(desk, "onAnotherThread", "lake"));
+    ReplayMismatchException mismatch = assertInstanceOf(ReplayMismatchException.class, thrown.getCause());
+    assertTrue(mismatch.getMessage().contains("q: recorded \"sea\", now \"lake\""), mismatch.getMessage());
+    assertThrows(ReplayMismatchException.class, byDefault::close);
+  }
+
+  /** Issue 22: both values were cut at 200 characters, so a prompt changed at its end printed two equal strings. */
+  @Test
+  void aLongArgumentChangedAtItsEndShowsWhereTheTwoFirstDiffer() throws Throwable {
+    record(CapturePolicy.FULL_LOCAL);
+    Object desk = desk();
+    String prompt = "Summarize the quarterly report for the board. ".repeat(12) + "Answer in English, in three bullet points.";
+    Compiled.call(desk, "onAnotherThread", prompt);
+    String recorded = lastTrace("onAnotherThread");
+    Replay replay = Replay.ofTrace(recorded).open();
+    Throwable thrown = assertThrows(Exception.class, () -> Compiled.call(desk, "onAnotherThread", prompt.replace("English", "French")));
+    String message = assertInstanceOf(ReplayMismatchException.class, thrown.getCause()).getMessage();
+    int at = prompt.indexOf("English") + 1 + 1; // a character of the string, after JSON's opening quote
+    assertTrue(message.contains("first different at character " + at + " (of " + (prompt.length() + 2) + " recorded, "
+        + (prompt.length() + 1) + " now)"), message);
+    assertTrue(message.contains("Answer in English, in three bullet points.\""), "the recorded end: " + message);
+    assertTrue(message.contains("Answer in French, in three bullet points.\""), "the changed end: " + message);
+    assertTrue(message.contains("characters] …"), "the shared start is counted, not printed: " + message);
+    assertThrows(ReplayMismatchException.class, replay::close);
+  }
+
   @Test
   void orderedMatchingIgnoresArgumentsAndUnusedRecordingsFailTheClose() throws Throwable {
     record(CapturePolicy.FULL_LOCAL);
     Object desk = desk();
     Compiled.call(desk, "onAnotherThread", "sea");
     String recorded = lastTrace("onAnotherThread");
-    try (Replay replay = Replay.ofTrace(recorded).open()) {
+    try (Replay replay = Replay.ofTrace(recorded).matching(Matching.ORDERED).open()) {
       assertEquals("[Hit[title=sea one, score=0.9]]", Compiled.call(desk, "onAnotherThread", "lake"), "ORDERED: the recording answers");
     }
 
-    Replay unused = Replay.ofTrace(recorded).open();
+    Replay unused = Replay.ofTrace(recorded).matching(Matching.ORDERED).open();
     Compiled.call(desk, "onAnotherThread", "sea"); // a new trace... but not the replayed one: see below
     unused.close(); // every recording was used
-    Replay nothingCalled = Replay.ofTrace(recorded).open();
+    Replay nothingCalled = Replay.ofTrace(recorded).matching(Matching.ORDERED).open();
     ReplayMismatchException e = assertThrows(ReplayMismatchException.class, nothingCalled::close);
     assertTrue(e.getMessage().contains("TOOL search, com.acme.Desk#search, under onAnotherThread) was never called"), e.getMessage());
   }
@@ -267,11 +301,11 @@ class ReplayTest {
     try (Replay strict = Replay.ofTrace(recorded).matching(Matching.STRICT).open()) {
       assertEquals("c one,a one,b one,", Compiled.call(desk, "each", List.of("c", "a", "b")), "each call finds its own arguments");
     }
-    try (Replay ordered = Replay.ofTrace(recorded).open()) {
+    try (Replay ordered = Replay.ofTrace(recorded).matching(Matching.ORDERED).open()) {
       // c by its arguments; x has none equal, so the 2nd recording (b); a by its arguments
       assertEquals("c one,b one,a one,", Compiled.call(desk, "each", List.of("c", "x", "a")));
     }
-    try (Replay ordered = Replay.ofTrace(recorded).open()) {
+    try (Replay ordered = Replay.ofTrace(recorded).matching(Matching.ORDERED).open()) {
       // c by its arguments; x takes the 2nd (b); y's 3rd (c) is taken, so the first left (a)
       assertEquals("c one,b one,a one,", Compiled.call(desk, "each", List.of("c", "x", "y")));
     }

@@ -32,11 +32,11 @@ public final class GenAiAttributes {
     };
   }
 
-  /** Adds what a span of this kind carries and {@code attributes} lacks; true if it added any. */
-  static boolean complete(SpanKind kind, String name, Map<String, Object> attributes) {
+  /** Adds what a span of this kind carries and {@code attributes} (mutable) lacks. */
+  static void complete(SpanKind kind, String name, Map<String, Object> attributes) {
     String operation = operation(kind);
     if (operation == null) {
-      return false;
+      return;
     }
     attributes.putIfAbsent(OPERATION, operation);
     if (kind == SpanKind.TOOL) {
@@ -47,6 +47,5 @@ public final class GenAiAttributes {
         attributes.putIfAbsent(TOOL_DESCRIPTION, legacy);
       }
     }
-    return true;
   }
 }

@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -55,6 +57,13 @@ final class Recorder {
   private final LongAdder sampledOut = new LongAdder();
   private final LongAdder internalErrors = new LongAdder();
   private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
+  /**
+   * Traces that lost a span to the full queue after their root ended: the writer writes their row
+   * again (with the count of dropped spans; final, also when the root's own end was the span lost).
+   * Bounded by the queue's capacity; past it, such a trace keeps the row it has.
+   */
+  private final ConcurrentLinkedQueue<RootSpan> rowsOwed = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger rowsOwedCount = new AtomicInteger();
 
   Recorder(TraceConfig config) {
     this.config = config;
@@ -74,7 +83,7 @@ final class Recorder {
             new AsyncWriter.Sink<>() {
               @Override
               public void write(List<LiveSpan> items) throws Exception {
-                WriteBatch batch = converter.convert(items);
+                WriteBatch batch = converter.convert(items, owedRows());
                 store.write(batch);
                 if (exports != null) {
                   exportBatch(batch);
@@ -86,11 +95,15 @@ final class Recorder {
 
               @Override
               public void rewrite(List<LiveSpan> items) throws Exception {
-                store.write(converter.convert(items)); // the exporters already have these
+                store.write(converter.convert(items, List.of())); // the exporters already have these
               }
 
               @Override
               public void sync() throws Exception {
+                List<RootSpan> owed = owedRows();
+                if (!owed.isEmpty()) { // also when no span follows the drop: a flush writes the row
+                  store.write(converter.convert(List.of(), owed));
+                }
                 store.sync();
               }
 
@@ -230,7 +243,36 @@ final class Recorder {
     if (span.input != null || span.output != null) {
       reserveContent(span);
     }
-    writer.offer(span); // releases the reservation if the span is dropped
+    // The span closing a trace of several spans may take the queue's reserve: a burst of its children
+    // must not leave the trace running for ever. (A trace of one span is dropped whole or not at all.)
+    boolean closes = span.writesTrace && span.root.spansMoreThanItself();
+    boolean accepted = closes ? writer.offerReserved(span) : writer.offer(span); // releases the reservation if dropped
+    if (!accepted) {
+      if (span == span.root) { // it may wait for its row a while: without content it weighs little
+        span.input = null;
+        span.output = null;
+      }
+      if (span.root.dropped()) {
+        if (rowsOwedCount.incrementAndGet() <= config.queueCapacity()) {
+          rowsOwed.add(span.root);
+        } else {
+          rowsOwedCount.decrementAndGet();
+        }
+      }
+    }
+  }
+
+  /** Writer thread: the traces owed a row since the last call. */
+  private List<RootSpan> owedRows() {
+    if (rowsOwed.isEmpty()) {
+      return List.of();
+    }
+    List<RootSpan> owed = new ArrayList<>();
+    for (RootSpan r; (r = rowsOwed.poll()) != null; ) {
+      rowsOwedCount.decrementAndGet();
+      owed.add(r);
+    }
+    return owed;
   }
 
   private void reserveContent(LiveSpan span) {

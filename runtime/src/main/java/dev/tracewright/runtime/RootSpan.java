@@ -4,6 +4,7 @@ import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.runtime.capture.Captured;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +31,14 @@ final class RootSpan extends LiveSpan {
   ReplayHook replay;
   /** The writer has written a row for this trace (INCOMPLETE or final). Writer thread only. */
   boolean announced;
+  /** Spans of this trace the full queue dropped (the root's end included, should even the reserve be full). */
+  private volatile int droppedSpans;
+  /** 1 while the writer owes this trace a fresh row because a span was dropped after its root ended. */
+  private volatile int rowOwed;
+
+  private static final AtomicIntegerFieldUpdater<RootSpan> DROPPED = AtomicIntegerFieldUpdater.newUpdater(RootSpan.class, "droppedSpans");
+  private static final AtomicIntegerFieldUpdater<RootSpan> ROW_OWED = AtomicIntegerFieldUpdater.newUpdater(RootSpan.class, "rowOwed");
+
   /** The conversation this trace belongs to ({@link Tracewright#conversation}), or null; the first one set stays. */
   volatile String conversation;
 
@@ -121,6 +130,39 @@ final class RootSpan extends LiveSpan {
       release.forEach(write);
     }
     return sampledOut;
+  }
+
+  /** True once more than the root alone is accounted for: its end then closes a trace the writer may have announced. */
+  synchronized boolean spansMoreThanItself() {
+    return state != null;
+  }
+
+  /**
+   * The queue dropped one of this trace's spans. Returns true if the writer now owes the trace a
+   * row it would otherwise never write (the root has ended: its row was written without this
+   * drop, or its own end was the span dropped), and no earlier drop owes it one already.
+   */
+  boolean dropped() {
+    DROPPED.incrementAndGet(this);
+    boolean rootEnded;
+    synchronized (this) {
+      rootEnded = ended;
+    }
+    return rootEnded && ROW_OWED.compareAndSet(this, 0, 1);
+  }
+
+  int droppedSpans() {
+    return droppedSpans;
+  }
+
+  /** Writer thread: the owed row is being written now; a later drop owes another. */
+  void rowWritten() {
+    rowOwed = 0;
+  }
+
+  /** The root ended (read by the writer thread for a trace whose end the queue dropped). */
+  synchronized boolean hasEnded() {
+    return ended;
   }
 
   synchronized Totals totals() {

@@ -27,7 +27,12 @@ final class SpanConverter {
     this.content = content;
   }
 
-  WriteBatch convert(List<LiveSpan> ended) {
+  /**
+   * @param owed traces that lost a span to the full queue after their root ended: each gets its
+   *     final row again, with the dropped count, if the writer announced it already (else the row
+   *     comes with the first of its spans the writer sees, or the trace was dropped whole)
+   */
+  WriteBatch convert(List<LiveSpan> ended, List<RootSpan> owed) {
     List<SpanRecord> spans = new ArrayList<>(ended.size());
     List<EventRecord> events = new ArrayList<>();
     List<TraceRecord> traces = new ArrayList<>();
@@ -45,7 +50,17 @@ final class SpanConverter {
         traces.add(traceRecord(span.root, span.root.totals()));
       } else if (!span.root.announced) {
         span.root.announced = true;
-        started.add(startedTrace(span.root));
+        if (span.root.hasEnded()) { // its end may have been dropped: the trace is not running
+          traces.add(traceRecord(span.root, span.root.totals()));
+        } else {
+          started.add(startedTrace(span.root));
+        }
+      }
+    }
+    for (RootSpan r : owed) {
+      r.rowWritten(); // before the totals are read: a drop after this owes another row
+      if (r.announced) {
+        traces.add(traceRecord(r, r.totals()));
       }
     }
     return new WriteBatch(spans, events, traces, blobs, started);
@@ -71,7 +86,9 @@ final class SpanConverter {
         t.errorCount(),
         t.inputTokens(),
         t.outputTokens(),
-        t.hasCost() ? t.costUsd() : null);
+        t.hasCost() ? t.costUsd() : null,
+        0,
+        r.droppedSpans());
   }
 
   private SpanRecord toRecord(LiveSpan s, List<BlobRecord> blobs) {
@@ -129,7 +146,8 @@ final class SpanConverter {
     if (GenAiAttributes.operation(s.site.kind) == null) {
       return attributes;
     }
-    Map<String, Object> complete = new LinkedHashMap<>(attributes);
+    // attributes() builds a new map whenever there is any attribute: filled in place, not copied.
+    Map<String, Object> complete = attributes.isEmpty() ? new LinkedHashMap<>() : attributes;
     GenAiAttributes.complete(s.site.kind, content.redactName(s.site.name), complete);
     String conversation = s.root.conversation;
     if (conversation != null) {

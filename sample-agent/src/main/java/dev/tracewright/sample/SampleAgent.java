@@ -137,10 +137,50 @@ public final class SampleAgent {
     out.println();
     out.println("Look further:");
     String dbFlag = db.equals(H2Store.DEFAULT_PATH) ? "" : " --db " + db;
-    out.println("  java -jar cli/target/tracewright.jar ui" + dbFlag + "         # the trace explorer on http://127.0.0.1:8080/");
-    out.println("  java -jar cli/target/tracewright.jar list" + dbFlag);
-    out.println("  java -jar cli/target/tracewright.jar stats" + dbFlag);
-    out.println("  java -jar cli/target/tracewright.jar console" + dbFlag + "    # H2 web console, 127.0.0.1 only");
+    String cli = cliCommand();
+    out.println("  " + cli + " ui" + dbFlag + "         # the trace explorer on http://127.0.0.1:8080/");
+    out.println("  " + cli + " list" + dbFlag);
+    out.println("  " + cli + " stats" + dbFlag);
+    out.println("  " + cli + " console" + dbFlag + "    # H2 web console, 127.0.0.1 only");
+    if (!cli.startsWith("java -jar ")) {
+      out.println("  (" + cli + " is the CLI's runnable jar: mvn -pl cli -am package writes it to cli/target/tracewright.jar)");
+    }
+  }
+
+  /**
+   * How to run the CLI from wherever this runs: {@code java -jar} and the absolute path of the CLI's
+   * runnable jar of this build, else a placeholder. A relative cli/target/... was wrong from any
+   * other directory.
+   */
+  static String cliCommand() {
+    try {
+      Path jar = cliJarNear(Path.of(TraceDb.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+      if (jar != null) {
+        String path = jar.toAbsolutePath().normalize().toString();
+        return "java -jar " + (path.contains(" ") ? "\"" + path + "\"" : path);
+      }
+    } catch (Exception | LinkageError e) { // no code source (an unusual class loader): the placeholder
+    }
+    return "tracewright";
+  }
+
+  /**
+   * The CLI's runnable jar of the build the CLI classes were loaded from: that jar itself, the one
+   * beside cli/target/classes, or, from this sample's own runnable jar
+   * ({@code <build>/sample-agent/target/sample-agent.jar}, which carries the CLI classes),
+   * {@code <build>/cli/target/tracewright.jar}. Null if there is none.
+   */
+  static Path cliJarNear(Path loadedFrom) {
+    java.util.List<Path> candidates = new java.util.ArrayList<>();
+    if (loadedFrom.getFileName() != null && loadedFrom.getFileName().toString().equals("tracewright.jar")) {
+      candidates.add(loadedFrom);
+    }
+    candidates.add(loadedFrom.resolveSibling("tracewright.jar")); // cli/target/classes or a jar in cli/target
+    Path module = loadedFrom.getParent() == null ? null : loadedFrom.getParent().getParent();
+    if (module != null && module.getParent() != null) {
+      candidates.add(module.resolveSibling("cli").resolve("target").resolve("tracewright.jar"));
+    }
+    return candidates.stream().filter(java.nio.file.Files::isRegularFile).findFirst().orElse(null);
   }
 
   private static void printTraces(Path db, Instant since, PrintStream out) {

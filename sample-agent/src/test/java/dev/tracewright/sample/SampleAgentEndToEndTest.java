@@ -1,6 +1,7 @@
 package dev.tracewright.sample;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -63,8 +64,12 @@ class SampleAgentEndToEndTest {
     assertTrue(output.contains("A: Based on what I found"), output);
     assertTrue(output.contains("run failed (recorded as an error trace): java.lang.ArithmeticException"), output);
     assertTrue(output.contains("├─ plan") && output.contains("│  └─ chat"), "prints the tree:\n" + output);
-    assertTrue(output.contains("java -jar cli/target/tracewright.jar console --db " + db), output);
-    assertTrue(output.contains("java -jar cli/target/tracewright.jar ui --db " + db), output);
+    // Issue 22: the relative cli/target/tracewright.jar was printed from any directory.
+    String cli = SampleAgent.cliCommand();
+    assertFalse(output.contains(" cli/target/tracewright.jar ui"), output);
+    assertTrue(cli.equals("tracewright") || (cli.startsWith("java -jar /") && cli.endsWith("/cli/target/tracewright.jar")), cli);
+    assertTrue(output.contains(cli + " console --db " + db), output);
+    assertTrue(output.contains(cli + " ui --db " + db), output);
 
     try (Connection c = DriverManager.getConnection(H2Store.fileUrl(db, true, true), "sa", "")) {
       assertEquals(List.of(List.of("research", "OK"), List.of("research", "OK"), List.of("research", "ERROR")),
@@ -170,5 +175,18 @@ class SampleAgentEndToEndTest {
     }
     String unreachable = runSample(new OpenAiCompatibleModel("http://127.0.0.1:9/v1", null, "gpt-4o"), dir.resolve("down"), List.of("Why?"));
     assertTrue(unreachable.contains("cannot reach the model at http://127.0.0.1:9/v1/chat/completions"), unreachable);
+  }
+
+  @Test
+  void fromItsOwnRunnableJarTheSampleFindsTheCliJarOfTheSameBuild(@org.junit.jupiter.api.io.TempDir Path build) throws Exception {
+    // README command 1 runs sample-agent/target/sample-agent.jar, which carries the CLI classes:
+    // before, it looked beside that jar only and printed the placeholder.
+    Path sample = java.nio.file.Files.createDirectories(build.resolve("sample-agent/target")).resolve("sample-agent.jar");
+    java.nio.file.Files.writeString(sample, "");
+    assertEquals(null, SampleAgent.cliJarNear(sample), "no CLI jar built yet");
+    Path cli = java.nio.file.Files.createDirectories(build.resolve("cli/target")).resolve("tracewright.jar");
+    java.nio.file.Files.writeString(cli, "");
+    assertEquals(cli, SampleAgent.cliJarNear(sample));
+    assertEquals(cli, SampleAgent.cliJarNear(build.resolve("cli/target/classes")), "from the CLI's classes in a build");
   }
 }

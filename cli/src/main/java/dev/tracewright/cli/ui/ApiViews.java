@@ -10,14 +10,25 @@ import java.util.Map;
 final class ApiViews {
   private ApiViews() {}
 
-  /** A trace in the list and at the top of a trace: {@code running} while its root has not ended. */
+  /**
+   * A trace in the list and at the top of a trace: {@code running} while its root has not ended;
+   * {@code droppedSpans} of its {@code spanCount} were dropped by the recording queue (not stored);
+   * {@code replayOf} is set in the list for a run that replayed a recorded trace.
+   */
   record TraceView(
       String traceId, String name, String service, String status, boolean running, String startTime, String endTime,
-      double durationMs, int spanCount, int errorCount, long inputTokens, long outputTokens, Double costUsd, int unpricedCalls) {
+      double durationMs, int spanCount, int errorCount, long inputTokens, long outputTokens, Double costUsd, int unpricedCalls,
+      int droppedSpans, String replayOf) {
 
     static TraceView of(TraceRecord t) {
+      return of(t, null);
+    }
+
+    /** With {@code replayOf}: the recorded trace this run replayed (its root's tracewright.replay_of), or null. */
+    static TraceView of(TraceRecord t, String replayOf) {
       return new TraceView(t.traceId(), t.name(), t.serviceName(), t.status(), t.isIncomplete(), iso(t.startTime()), iso(t.endTime()),
-          t.durationMs(), t.spanCount(), t.errorCount(), t.inputTokens(), t.outputTokens(), t.costUsd(), t.unpricedCalls());
+          t.durationMs(), t.spanCount(), t.errorCount(), t.inputTokens(), t.outputTokens(), t.costUsd(), t.unpricedCalls(),
+          t.droppedSpans(), replayOf);
     }
   }
 

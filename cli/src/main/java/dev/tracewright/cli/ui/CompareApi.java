@@ -1,5 +1,6 @@
 package dev.tracewright.cli.ui;
 
+import dev.tracewright.runtime.replay.RecordedContent;
 import dev.tracewright.runtime.replay.RecordedSpan;
 import dev.tracewright.runtime.replay.RecordedTrace;
 import dev.tracewright.runtime.replay.TraceDiff;
@@ -10,12 +11,16 @@ import java.util.Map;
 
 /**
  * {@code GET /api/compare?a=ID&b=ID}: two traces aligned by path, the same {@link TraceDiff} as
- * {@code tracewright diff}. Outputs are compared by hash, so no blob is read. Bounded: at most
+ * {@code tracewright diff}. Outputs are compared by hash, so no blob is read; a changed span's sides
+ * say where their input and output are, and the page reads them (the content API) when it shows them. Bounded: at most
  * {@code maxRows} rows (then {@code truncated}), and traces of more than {@link #MAX_SPANS_PER_SIDE}
  * spans are refused (the CLI compares those).
  */
 final class CompareApi {
   static final int MAX_SPANS_PER_SIDE = 50_000;
+  /** Changed rows whose content comes with the answer (the compare page opens as many). */
+  static final int CONTENT_ROWS = 10;
+  static final long CONTENT_CHARS = 4L << 20;
 
   private final TraceReads db;
   private final int maxRows;
@@ -39,7 +44,7 @@ final class CompareApi {
       }
       RecordedTrace ra = RecordedTrace.fromDatabase(traces.connection(), ta.traceId(), RecordedTrace.ContentLoad.HASHES_ONLY);
       RecordedTrace rb = RecordedTrace.fromDatabase(traces.connection(), tb.traceId(), RecordedTrace.ContentLoad.HASHES_ONLY);
-      return view(TraceDiff.between(ra, rb), ta, tb);
+      return view(TraceDiff.between(ra, rb), ta, tb, traces);
     });
   }
 
@@ -65,7 +70,8 @@ final class CompareApi {
     return found.get(0);
   }
 
-  private Map<String, Object> view(TraceDiff diff, TraceRecord ta, TraceRecord tb) {
+  private Map<String, Object> view(TraceDiff diff, TraceRecord ta, TraceRecord tb, dev.tracewright.cli.TraceDb traces)
+      throws java.sql.SQLException {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("a", side(ta));
     out.put("b", side(tb));
@@ -85,10 +91,43 @@ final class CompareApi {
     out.put("changes", changes);
     List<TraceDiff.Row> rows = diff.rows();
     boolean cut = rows.size() > maxRows;
-    out.put("rows", (cut ? rows.subList(0, maxRows) : rows).stream().map(CompareApi::row).toList());
+    List<TraceDiff.Row> shown = cut ? rows.subList(0, maxRows) : rows;
+    out.put("rows", shown.stream().map(CompareApi::row).toList());
+    out.put("contents", firstContents(shown, traces));
     out.put("rowCount", rows.size());
     out.put("rowLimit", maxRows);
     out.put("truncated", cut);
+    return out;
+  }
+
+  /**
+   * The blobs of the first {@link #CONTENT_ROWS} changed rows (both sides' input and output), by
+   * hash, at most {@link #CONTENT_CHARS} characters in all: the ones the page shows as it opens, read
+   * here on the comparison's own connection rather than one request each (the file is opened per
+   * request, which costs about 0.1 s on a database of a million spans).
+   */
+  private static Map<String, Object> firstContents(List<TraceDiff.Row> rows, dev.tracewright.cli.TraceDb traces) throws java.sql.SQLException {
+    Map<String, Object> out = new LinkedHashMap<>();
+    long chars = 0;
+    int changed = 0;
+    for (TraceDiff.Row r : rows) {
+      if (r.change() != TraceDiff.Change.CHANGED || r.a() == null || r.b() == null) {
+        continue;
+      }
+      if (changed++ == CONTENT_ROWS) {
+        break;
+      }
+      for (RecordedContent c : List.of(r.a().output(), r.b().output(), r.a().input(), r.b().input())) {
+        if (c.hash() == null || c.state() == RecordedContent.State.PREVIEW || out.containsKey(c.hash()) || chars >= CONTENT_CHARS) {
+          continue;
+        }
+        dev.tracewright.cli.TraceDb.Content blob = traces.content(c.hash(), TraceApi.MAX_CONTENT_CHARS);
+        if (blob != null && chars + blob.text().length() <= CONTENT_CHARS) {
+          chars += blob.text().length();
+          out.put(c.hash(), Map.of("content", blob.text(), "truncated", blob.truncated(), "limitChars", TraceApi.MAX_CONTENT_CHARS));
+        }
+      }
+    }
     return out;
   }
 
@@ -115,8 +154,9 @@ final class CompareApi {
     out.put("name", r.name());
     out.put("kind", r.kind().name());
     out.put("change", r.change().word());
-    out.put("a", span(r.a()));
-    out.put("b", span(r.b()));
+    boolean changed = r.change() == TraceDiff.Change.CHANGED;
+    out.put("a", span(r.a(), changed));
+    out.put("b", span(r.b(), changed));
     out.put("statusChanged", r.statusChanged());
     out.put("outputChanged", r.outputChanged());
     out.put("durationDeltaMs", r.durationDeltaMs());
@@ -125,7 +165,7 @@ final class CompareApi {
     return out;
   }
 
-  private static Map<String, Object> span(RecordedSpan s) {
+  private static Map<String, Object> span(RecordedSpan s, boolean changed) {
     if (s == null) {
       return null;
     }
@@ -138,6 +178,31 @@ final class CompareApi {
     out.put("outputHash", s.output().hash());
     out.put("errorType", s.errorType());
     out.put("errorMessage", s.errorMessage());
+    out.put("input", content(s.input(), changed));
+    out.put("output", content(s.output(), changed));
+    return out;
+  }
+
+  /**
+   * Where the page finds a side's input or output to show it: {@code ref}, the blob to read from
+   * {@code /api/content/{ref}}; or, without a blob, the {@code preview} text itself (short; sent
+   * only for changed rows, the ones whose content the page shows). Null when nothing was captured.
+   */
+  private static Map<String, Object> content(RecordedContent c, boolean withPreview) {
+    if (c.hash() == null) {
+      return null;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("state", c.state().name());
+    if (c.state() == RecordedContent.State.PREVIEW) {
+      out.put("ref", null);
+      String preview = c.json();
+      out.put("preview", !withPreview || preview == null ? null
+          : preview.length() > TraceApi.MAX_CONTENT_CHARS ? preview.substring(0, TraceApi.MAX_CONTENT_CHARS) : preview);
+    } else {
+      out.put("ref", c.hash());
+      out.put("preview", null);
+    }
     return out;
   }
 

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * The UI's files, from the jar's {@code /dev/tracewright/cli/ui/} folder: {@code /} is its index.html
  * (the trace list), {@code /trace}, {@code /trace/{id}}, {@code /compare} and {@code /stats} its other
- * pages, {@code /assets/...} its assets folder. A path is served only when it is plain names with a known
+ * pages, {@code /assets/...} its assets folder, {@code /favicon.ico} the icon (as SVG: a page that
+ * names none gets it where browsers look). A path is served only when it is plain names with a known
  * extension, read as sent: no dot segments, no percent-encoding, no backslash, no empty segment, so
  * nothing outside that folder (nor a folder listing) can be named.
  */
@@ -37,6 +38,9 @@ final class StaticAssets {
 
   /** The file for a raw request path, or null (404). */
   Asset find(String rawPath) throws IOException {
+    if ("/favicon.ico".equals(rawPath)) {
+      return load("assets/favicon.svg", "svg");
+    }
     String page = page(rawPath);
     if (page != null) {
       return load(page, "html");

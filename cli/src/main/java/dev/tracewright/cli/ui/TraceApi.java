@@ -35,6 +35,7 @@ final class TraceApi {
   private final TraceReads db;
   private final int maxSpans;
   private final CompareApi compare;
+  private final TraceRows rows = new TraceRows();
 
   TraceApi(TraceReads db, int maxSpans) {
     this.db = db;
@@ -46,6 +47,9 @@ final class TraceApi {
   Object answer(String path, String rawQuery) {
     if (path.equals("/traces")) {
       return traces(QueryParams.parse(rawQuery, LIST_PARAMS));
+    }
+    if (path.startsWith("/traces/") && path.endsWith("/rows")) {
+      return rows(path.substring("/traces/".length(), path.length() - "/rows".length()), QueryParams.parse(rawQuery, List.of("from", "limit")));
     }
     if (path.startsWith("/traces/")) {
       QueryParams.parse(rawQuery, List.of());
@@ -62,7 +66,7 @@ final class TraceApi {
       return compare.answer(QueryParams.parse(rawQuery, List.of("a", "b")));
     }
     throw ApiError.notFound("no such endpoint: /api" + Json.clip(path)
-        + " (see: /api/traces, /api/traces/{id}, /api/content/{hash}, /api/stats, /api/compare?a=&b=)");
+        + " (see: /api/traces, /api/traces/{id}, /api/traces/{id}/rows?from=&limit=, /api/content/{hash}, /api/stats, /api/compare?a=&b=)");
   }
 
   private Map<String, Object> traces(QueryParams p) {
@@ -82,7 +86,8 @@ final class TraceApi {
     boolean more = found.size() > limit;
     List<TraceRecord> page = more ? found.subList(0, limit) : found;
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("traces", page.stream().map(ApiViews.TraceView::of).toList());
+    Map<String, String> replays = db.read(traces -> traces.replayOf(page.stream().map(TraceRecord::rootSpanId).toList()));
+    out.put("traces", page.stream().map(t -> ApiViews.TraceView.of(t, t.rootSpanId() == null ? null : replays.get(t.rootSpanId()))).toList());
     if (more) {
       TraceRecord last = page.get(page.size() - 1);
       out.put("next", Map.of("before", ApiViews.iso(last.startTime()), "beforeId", last.traceId()));
@@ -151,43 +156,95 @@ final class TraceApi {
   }
 
   private Map<String, Object> trace(String id) {
+    return db.read(traces -> {
+      TraceRecord trace = traces.withTotals(find(traces, id));
+      if (trace.spanCount() > maxSpans) {
+        return rangedBody(trace); // the page asks for rows as it scrolls
+      }
+      Map<String, Object> body = traceBody(traces, trace, maxSpans, MAX_EVENTS, spans -> {});
+      return Boolean.TRUE.equals(body.get("truncated")) && ((List<?>) body.get("spans")).size() >= maxSpans ? rangedBody(trace) : body;
+    });
+  }
+
+  private TraceRecord find(TraceDb traces, String id) throws java.sql.SQLException {
     if (!id.matches("[0-9a-fA-F]{1,32}")) {
       throw ApiError.badRequest("'" + Json.clip(id) + "' is not a trace ID: expected up to 32 hex digits");
     }
+    List<TraceRecord> found = traces.tracesStartingWith(id);
+    if (found.isEmpty()) {
+      throw ApiError.notFound("no trace with ID starting '" + id + "'");
+    }
+    if (found.size() > 1) {
+      throw ApiError.badRequest("'" + id + "' matches several traces; give more digits");
+    }
+    return found.get(0);
+  }
+
+  /** A trace larger than one answer holds: its totals, and where to get its rows. */
+  private Map<String, Object> rangedBody(TraceRecord trace) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("trace", ApiViews.TraceView.of(trace));
+    out.put("spans", List.of());
+    out.put("events", List.of());
+    out.put("truncated", false);
+    out.put("ranged", true);
+    out.put("rows", "/api/traces/" + trace.traceId() + "/rows");
+    out.put("rowsPerPage", TraceRows.MAX_ROWS_PER_PAGE);
+    out.put("spanLimit", maxSpans);
+    out.put("eventLimit", MAX_EVENTS);
+    return out;
+  }
+
+  /** Rows of a trace's tree, depth-first: {@code from} (0 first) and at most {@code limit} of them. */
+  private Map<String, Object> rows(String id, QueryParams p) {
+    int from = whole("from", p.get("from"), 0);
+    int limit = Math.min(whole("limit", p.get("limit"), TraceRows.MAX_ROWS_PER_PAGE), TraceRows.MAX_ROWS_PER_PAGE);
     return db.read(traces -> {
-      List<TraceRecord> found = traces.tracesStartingWith(id);
-      if (found.isEmpty()) {
-        throw ApiError.notFound("no trace with ID starting '" + id + "'");
-      }
-      if (found.size() > 1) {
-        throw ApiError.badRequest("'" + id + "' matches several traces; give more digits");
-      }
-      return traceBody(traces, traces.withTotals(found.get(0)), maxSpans, spans -> {});
+      TraceRecord trace = traces.withTotals(find(traces, id));
+      Map<String, Object> page = TraceRows.page(traces, rows.tree(traces, trace), from, limit);
+      page.put("trace", ApiViews.TraceView.of(trace));
+      return page;
     });
+  }
+
+  private static int whole(String name, String value, int otherwise) {
+    if (value == null) {
+      return otherwise;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // said below
+    }
+    throw ApiError.badRequest(name + " must be a whole number from 0, not '" + Json.clip(value) + "'");
   }
 
   /**
    * One trace as the API and the report give it: the trace, its first {@code maxSpans} spans and
    * events, and whether it was cut. {@code seen} gets the spans kept, as records.
    */
-  static Map<String, Object> traceBody(TraceDb traces, TraceRecord trace, int maxSpans, java.util.function.Consumer<List<SpanRecord>> seen)
+  static Map<String, Object> traceBody(
+      TraceDb traces, TraceRecord trace, int maxSpans, int maxEvents, java.util.function.Consumer<List<SpanRecord>> seen)
       throws java.sql.SQLException {
     List<SpanRecord> spans = traces.spans(trace.traceId(), maxSpans + 1);
     boolean spansCut = spans.size() > maxSpans;
     List<SpanRecord> kept = spansCut ? spans.subList(0, maxSpans) : spans;
     List<ApiViews.EventView> events = new ArrayList<>();
-    for (List<EventRecord> ofSpan : traces.events(trace.traceId(), MAX_EVENTS + 1).values()) {
+    for (List<EventRecord> ofSpan : traces.events(trace.traceId(), maxEvents + 1).values()) {
       ofSpan.forEach(e -> events.add(ApiViews.EventView.of(e)));
     }
-    boolean eventsCut = events.size() > MAX_EVENTS;
+    boolean eventsCut = events.size() > maxEvents;
     seen.accept(kept);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("trace", ApiViews.TraceView.of(trace));
     out.put("spans", kept.stream().map(ApiViews.SpanView::of).toList());
-    out.put("events", eventsCut ? events.subList(0, MAX_EVENTS) : events);
+    out.put("events", eventsCut ? events.subList(0, maxEvents) : events);
     out.put("truncated", spansCut || eventsCut);
     out.put("spanLimit", maxSpans);
-    out.put("eventLimit", MAX_EVENTS);
+    out.put("eventLimit", maxEvents);
     return out;
   }
 

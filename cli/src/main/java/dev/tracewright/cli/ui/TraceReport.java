@@ -28,23 +28,34 @@ import java.util.Map;
  *
  * <p>Content follows the capture policy, as the export does: the redacted previews always; the full
  * (redacted) content of FULL_EXPORTABLE spans; that of FULL_LOCAL spans only when asked for. Bounded:
- * the first {@link TraceApi#MAX_SPANS} spans and {@link TraceApi#MAX_EVENTS} events, each content's
- * first {@link TraceApi#MAX_CONTENT_CHARS} characters, {@link #MAX_CONTENT_CHARS} in all (past that,
- * spans show their previews).
+ * the first spans by start time up to the limit the user sets ({@link #DEFAULT_MAX_SPANS} unless
+ * told), the events of the spans it holds, each content's first {@link TraceApi#MAX_CONTENT_CHARS}
+ * characters, {@link #MAX_CONTENT_CHARS} in all (past that, spans show their previews). The page and
+ * the command both say how many of the trace's spans the file holds.
  */
 public final class TraceReport {
   static final long MAX_CONTENT_CHARS = 16L << 20;
-  private static final List<String> SCRIPTS = List.of("assets/common.js", "assets/trace-view.js", "assets/report.js");
+  /** Spans a report holds unless told otherwise (about 30 MB of HTML at most). */
+  public static final int DEFAULT_MAX_SPANS = 50_000;
+  private static final List<String> SCRIPTS = List.of("assets/common.js", "assets/messages.js", "assets/trace-view.js", "assets/report.js");
 
   /** The page, and what it holds. */
-  public record Page(String html, int spans, boolean truncated, int contents, int contentsLeftOut) {}
+  /** The page, and what it holds: {@code spans} of the trace's {@code stored} spans. */
+  public record Page(String html, int spans, int stored, boolean truncated, int contents, int contentsLeftOut) {}
 
   private TraceReport() {}
 
   /** The report of {@code trace}; {@code fullLocal}: include FULL_LOCAL spans' content too. */
   public static Page of(TraceDb traces, TraceRecord trace, boolean fullLocal) throws SQLException {
+    return of(traces, trace, fullLocal, DEFAULT_MAX_SPANS);
+  }
+
+  /** The report of {@code trace} holding at most {@code maxSpans} of its spans (the first by start time). */
+  public static Page of(TraceDb traces, TraceRecord trace, boolean fullLocal, int maxSpans) throws SQLException {
     List<SpanRecord> kept = new ArrayList<>();
-    Map<String, Object> data = TraceApi.traceBody(traces, trace, TraceApi.MAX_SPANS, kept::addAll);
+    Map<String, Object> data = TraceApi.traceBody(traces, trace, maxSpans, Math.max(TraceApi.MAX_EVENTS, maxSpans), kept::addAll);
+    boolean cut = Boolean.TRUE.equals(data.get("truncated"));
+    int stored = cut ? traces.spanCount(trace.traceId()) : kept.size();
     Map<String, Object> content = new LinkedHashMap<>();
     long chars = 0;
     int leftOut = 0;
@@ -71,8 +82,10 @@ public final class TraceReport {
     about.put("content", fullLocal ? "previews, and the full content of FULL_EXPORTABLE and FULL_LOCAL spans"
         : "previews, and the full content of FULL_EXPORTABLE spans (FULL_LOCAL content only with --content)");
     about.put("contentLeftOut", leftOut);
+    about.put("spans", kept.size());
+    about.put("storedSpans", stored);
     data.put("report", about);
-    return new Page(html(dataBlock(data)), kept.size(), Boolean.TRUE.equals(data.get("truncated")), content.size(), leftOut);
+    return new Page(html(dataBlock(data)), kept.size(), stored, cut, content.size(), leftOut);
   }
 
   static boolean included(CapturePolicy policy, boolean fullLocal) {
@@ -98,6 +111,8 @@ public final class TraceReport {
     return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         + "<meta http-equiv=\"Content-Security-Policy\" content=\"" + policy + "\">\n"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        + "<link rel=\"icon\" href=\"data:image/svg+xml;base64,"
+        + Base64.getEncoder().encodeToString(asset("assets/favicon.svg").getBytes(StandardCharsets.UTF_8)) + "\">\n"
         + "<title>Tracewright report</title>\n"
         + "<style>" + css + "</style>\n"
         + "</head>\n<body class=\"page-trace report\">\n"

@@ -360,13 +360,29 @@ class ApiTest {
   }
 
   @Test
-  void aTraceWithMoreSpansThanTheCapIsCutAndSaysSo() throws Exception {
+  void aTraceWithMoreSpansThanTheCapComesAsRowsAndEveryRowCanBeReached() throws Exception {
     JsonNode wide = json("/api/traces/" + wideId);
     assertEquals(SPAN_CAP + 11, wide.get("trace").get("spanCount").asInt());
-    assertEquals(SPAN_CAP, wide.get("spans").size());
-    assertTrue(wide.get("truncated").asBoolean());
-    assertEquals(SPAN_CAP, wide.get("spanLimit").asInt());
-    assertEquals("wide", wide.get("spans").get(0).get("name").asText(), "the first spans by start time are kept");
+    assertTrue(wide.get("ranged").asBoolean(), "too many spans for one answer: the page asks for rows");
+    assertEquals(0, wide.get("spans").size());
+    assertEquals("/api/traces/" + wideId + "/rows", wide.get("rows").asText());
+    JsonNode first = json("/api/traces/" + wideId + "/rows?from=0&limit=" + SPAN_CAP);
+    JsonNode rest = json("/api/traces/" + wideId + "/rows?from=" + SPAN_CAP + "&limit=" + SPAN_CAP);
+    assertEquals(SPAN_CAP + 11, first.get("total").asInt());
+    assertEquals(SPAN_CAP, first.get("rows").size());
+    assertEquals(11, rest.get("rows").size(), "the rows past the cap are there too");
+    JsonNode root = first.get("rows").get(0);
+    assertEquals("wide", root.get("span").get("name").asText(), "depth-first: the root first");
+    assertEquals(0, root.get("depth").asInt());
+    assertEquals(SPAN_CAP + 11, root.get("size").asInt(), "the root's subtree is the whole trace");
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (JsonNode page : List.of(first, rest)) {
+      for (JsonNode r : page.get("rows")) {
+        assertTrue(ids.add(r.get("span").get("spanId").asText()), "each span once");
+      }
+    }
+    assertEquals(SPAN_CAP + 11, ids.size());
+    assertError("/api/traces/" + wideId + "/rows?from=-1", 400, "from must be a whole number");
   }
 
   @Test

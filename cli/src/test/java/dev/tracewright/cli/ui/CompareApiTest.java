@@ -41,6 +41,8 @@ class CompareApiTest {
   static String again;
   static String changed;
   static String wide;
+  static String previewA;
+  static String previewB;
 
   /** research > search, search, chat; the changed run adds a verify, answers the second search otherwise and fails the chat. */
   static String run(boolean changed) {
@@ -85,9 +87,19 @@ class CompareApiTest {
         }
       }
     }
+    previewA = previewOnly("sunny");
+    previewB = previewOnly("rainy");
     assertTrue(Tracewright.flush());
     Tracewright.shutdown();
     server = UiServer.start(db, 0, ROW_CAP);
+  }
+
+  /** A run whose one span keeps only previews of its content (no blob). */
+  static String previewOnly(String answer) {
+    try (ActiveSpan chat = Tracewright.span("forecast", SpanKind.LLM).capture(CapturePolicy.REDACTED_PREVIEW).input("city", "Paris").start()) {
+      chat.output(answer);
+      return Tracewright.current().traceId();
+    }
   }
 
   @AfterAll
@@ -160,6 +172,35 @@ class CompareApiTest {
     assertEquals(1, c.get("changes").get("added").asInt());
     assertEquals(2, c.get("changes").get("changed").asInt());
     assertFalse(get("/api/compare?a=" + original + "&b=" + changed).body().contains("<img"), "no content, and no markup, in the answer");
+  }
+
+  @Test
+  void aChangedSpanSaysWhereItsInputAndOutputAreToShowThemSideBySide() throws Exception {
+    JsonNode c = json("/api/compare?a=" + original + "&b=" + changed);
+    JsonNode search = c.get("rows").get(3);
+    JsonNode output = search.get("b").get("output");
+    assertEquals("FULL", output.get("state").asText());
+    assertTrue(output.get("preview").isNull(), "a blob is read from the content API, not sent here");
+    assertEquals("\"" + IMG + "\"", json("/api/content/" + output.get("ref").asText()).get("content").asText());
+    assertEquals("\"Mie\"", json("/api/content/" + search.get("a").get("output").get("ref").asText()).get("content").asText());
+    assertEquals("{\"query\":\"sunset\"}", json("/api/content/" + search.get("a").get("input").get("ref").asText()).get("content").asText());
+    JsonNode chat = c.get("rows").get(4);
+    assertTrue(chat.get("b").get("output").isNull(), "a failed call has no output");
+    JsonNode contents = c.get("contents");
+    assertEquals("\"" + IMG + "\"", contents.get(output.get("ref").asText()).get("content").asText(),
+        "the first changed spans' content comes with the answer, read on its connection");
+    assertEquals("\"blue\"", contents.get(chat.get("a").get("output").get("ref").asText()).get("content").asText());
+    assertFalse(contents.has(c.get("rows").get(1).get("a").get("output").get("ref").asText()), "nothing of unchanged spans");
+
+    JsonNode previews = json("/api/compare?a=" + previewA + "&b=" + previewB).get("rows").get(0);
+    assertEquals("changed", previews.get("change").asText());
+    assertEquals("PREVIEW", previews.get("a").get("output").get("state").asText());
+    assertTrue(previews.get("a").get("output").get("ref").isNull());
+    assertEquals("\"sunny\"", previews.get("a").get("output").get("preview").asText(), "without a blob, the preview itself");
+    assertEquals("\"rainy\"", previews.get("b").get("output").get("preview").asText());
+    assertEquals("{\"city\":\"Paris\"}", previews.get("b").get("input").get("preview").asText());
+    JsonNode same = json("/api/compare?a=" + previewA + "&b=" + previewA).get("rows").get(0);
+    assertTrue(same.get("a").get("output").get("preview").isNull(), "previews only for changed spans, whose content the page shows");
   }
 
   @Test

@@ -46,7 +46,7 @@ public @interface ReplayTrace {
   String traceId() default "";
 
   /**
-   * STRICT by default (unlike {@code Replay}'s ORDERED): a test should fail when the agent now calls a
+   * STRICT by default (as {@code Replay}'s): a test should fail when the agent now calls a
    * tool or the model with other arguments. Use ORDERED when arguments hold timestamps or random IDs.
    */
   Matching matching() default Matching.STRICT;

@@ -158,7 +158,10 @@ public final class TracewrightTools {
       if (execution.hasFailed()) {
         standIn.error(new ToolExecutionFailed(execution.result()));
       } else {
-        standIn.output(execution.result());
+        // The method's own return value, captured as a traced method's is (a number stays a number);
+        // the text LangChain4j sent the model when there is none (a void tool's "Success").
+        Object value = execution.resultObject();
+        standIn.output(value != null ? value : execution.result());
       }
     } catch (RuntimeException e) {
       // as above

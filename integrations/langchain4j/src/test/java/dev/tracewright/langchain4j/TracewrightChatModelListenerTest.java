@@ -69,7 +69,7 @@ class TracewrightChatModelListenerTest {
     return builder.build();
   }
 
-  private TravelAgent agent(ChatModel model, WeatherTools tools, boolean concurrent) {
+  private TravelAgent agent(ChatModel model, Object tools, boolean concurrent) {
     AiServices<Assistant> services = TracewrightTools.trace(AiServices.builder(Assistant.class)).chatModel(model).tools(tools);
     if (concurrent) {
       services.executeToolsConcurrently(TracewrightTools.executor());
@@ -154,6 +154,22 @@ class TracewrightChatModelListenerTest {
     assertTrue(tool.inputPreview().contains("Paris"), tool.inputPreview());
     assertEquals("\"sunny, 24 C in Paris\"", tool.outputPreview());
     assertEquals(1, store.traces().size());
+  }
+
+  @Test
+  void aHookedToolAndATracedToolStoreTheSameAttributesAndTheSameJsonResult() throws Exception {
+    agent(model(true), new Thermometer(), false).plan("How warm is Paris?");
+    agent(model(true), new TracedThermometerTraced(), false).plan("How warm is Paris?");
+    assertTrue(Tracewright.flush());
+    List<SpanRecord> tools = store.spans().stream().filter(s -> s.kind() == SpanKind.TOOL).toList();
+    assertEquals(2, tools.size());
+    for (SpanRecord tool : tools) {
+      assertEquals("24.5", tool.outputPreview(), "a number on both paths (before: the hooks stored the text \"24.5\")");
+      assertEquals("execute_tool", tool.attributes().get("gen_ai.operation.name"));
+      assertEquals("getWeather", tool.attributes().get("gen_ai.tool.name"));
+      assertEquals("function", tool.attributes().get("gen_ai.tool.type"));
+      assertEquals("call_1", tool.attributes().get(TracewrightTools.TOOL_CALL_ID));
+    }
   }
 
   @Test

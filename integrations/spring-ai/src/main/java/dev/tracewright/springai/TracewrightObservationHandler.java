@@ -2,8 +2,6 @@ package dev.tracewright.springai;
 
 import dev.tracewright.runtime.ActiveSpan;
 import dev.tracewright.runtime.TraceContext;
-import org.springframework.ai.chat.client.observation.ChatClientObservationContext;
-import org.springframework.ai.chat.memory.ChatMemory;
 import dev.tracewright.runtime.Tracewright;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -85,20 +83,12 @@ public final class TracewrightObservationHandler implements ObservationHandler<O
       } else {
         TraceContext current = Tracewright.context();
         context.put(Origin.class, new Origin(current.isEmpty() ? null : current, Thread.currentThread()));
-        if (context instanceof ChatClientObservationContext client && !current.isEmpty()) {
-          markConversation(client);
+        if (!current.isEmpty() && context.getClass().getName().equals(ChatClientConversation.CONTEXT_CLASS)) {
+          ChatClientConversation.mark(context); // by name: an application may use Spring AI without ChatClient
         }
       }
     } catch (Throwable t) {
       failed(t);
-    }
-  }
-
-  /** A ChatClient call with chat memory: its conversation ID becomes the trace's {@code gen_ai.conversation.id}. */
-  private static void markConversation(ChatClientObservationContext client) {
-    Object id = client.getRequest() == null ? null : client.getRequest().context().get(ChatMemory.CONVERSATION_ID);
-    if (id != null) {
-      Tracewright.conversation(String.valueOf(id)).close(); // marks the running trace; nothing later on this thread
     }
   }
 

@@ -22,17 +22,12 @@ public final class SemanticConventions {
 
   /** OpenTelemetry span name: {@code chat gpt-4o}, {@code execute_tool search}, {@code invoke_agent planner}. */
   public static String spanName(SpanRecord s) {
-    String operation = operation(s.kind());
+    String operation = GenAiAttributes.operation(s.kind());
     if (operation == null) {
       return s.name();
     }
     String subject = s.kind() == SpanKind.LLM && s.model() != null ? s.model() : s.name();
     return operation + " " + subject;
-  }
-
-  /** {@code gen_ai.operation.name}, or null for kinds GenAI has no operation for. */
-  static String operation(SpanKind kind) {
-    return GenAiAttributes.operation(kind);
   }
 
   static String openInferenceKind(SpanKind kind) {
@@ -59,7 +54,7 @@ public final class SemanticConventions {
       SpanRecord s, String input, String output, String inputMime, String outputMime, GenAiConventions conventions) {
     boolean latest = conventions == GenAiConventions.LATEST;
     Map<String, Object> a = new LinkedHashMap<>();
-    String operation = operation(s.kind());
+    String operation = GenAiAttributes.operation(s.kind());
     if (operation != null) {
       a.put("gen_ai.operation.name", operation);
     }

@@ -8,6 +8,9 @@ public enum Matching {
    * still left there, for one with equal arguments.
    */
   ORDERED,
-  /** As {@link #ORDERED}, and the captured arguments (redacted, as JSON) must equal the recorded ones. */
+  /**
+   * As {@link #ORDERED}, and the captured arguments (redacted, as JSON) must equal the recorded ones.
+   * The default of both {@code Replay} and {@code @ReplayTrace}.
+   */
   STRICT
 }

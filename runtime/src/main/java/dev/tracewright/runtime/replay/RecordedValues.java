@@ -14,6 +14,9 @@ import java.util.Set;
 /** Reads recorded JSON back into a call's return type, and compares recorded arguments. */
 final class RecordedValues {
   private static final int MAX_SHOWN = 200;
+  /** Characters shown before and after the first difference of two long values. */
+  private static final int BEFORE = 60;
+  private static final int AFTER = 100;
 
   // The modules capture writes with; unknown properties fail, so a wrong type is a mismatch, not a half-filled object.
   private final ObjectMapper mapper = JsonMapper.builder().addModule(new JavaTimeModule()).addModule(new Jdk8Module()).build();
@@ -27,13 +30,13 @@ final class RecordedValues {
     JsonNode a = tree(recorded);
     JsonNode b = tree(current);
     if (a == null || b == null) {
-      return recorded.equals(current) ? null : "recorded " + shown(recorded) + ", now " + shown(current);
+      return recorded.equals(current) ? null : pair(recorded, current);
     }
     if (a.equals(b)) {
       return null;
     }
     if (!a.isObject() || !b.isObject()) {
-      return "recorded " + shown(a.toString()) + ", now " + shown(b.toString());
+      return pair(a.toString(), b.toString());
     }
     Set<String> names = new LinkedHashSet<>();
     a.fieldNames().forEachRemaining(names::add);
@@ -47,8 +50,9 @@ final class RecordedValues {
         if (out.length() > 0) {
           out.append("; ");
         }
-        out.append(name).append(": recorded ").append(was == null ? "(absent)" : shown(was.toString()))
-            .append(", now ").append(now == null ? "(absent)" : shown(now.toString()));
+        out.append(name).append(": ").append(was == null || now == null
+            ? "recorded " + (was == null ? "(absent)" : shown(was.toString())) + ", now " + (now == null ? "(absent)" : shown(now.toString()))
+            : pair(was.toString(), now.toString()));
       }
     }
     return out.toString();
@@ -69,6 +73,46 @@ final class RecordedValues {
     } catch (JsonProcessingException notJson) { // a truncation marker makes it text
       return null;
     }
+  }
+
+  /**
+   * Two values that differ, as a message can show them: whole when both are short; else a window
+   * around where they first differ, the same stretch of each, with offsets and lengths. Cutting both
+   * at their start would print two equal strings when they differ at their end (a changed prompt).
+   */
+  static String pair(String recorded, String now) {
+    if (recorded.length() <= MAX_SHOWN && now.length() <= MAX_SHOWN) {
+      return "recorded " + recorded + ", now " + now;
+    }
+    int at = firstDifference(recorded, now);
+    int from = Math.max(0, at - BEFORE);
+    if (from > 0 && Character.isLowSurrogate(recorded.charAt(from))) {
+      from--; // never half a character
+    }
+    return "first different at character " + (at + 1) + " (of " + recorded.length() + " recorded, " + now.length() + " now): recorded "
+        + window(recorded, from) + ", now " + window(now, from);
+  }
+
+  private static int firstDifference(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      if (a.charAt(i) != b.charAt(i)) {
+        return i;
+      }
+    }
+    return n; // one is the start of the other
+  }
+
+  private static String window(String text, int from) {
+    if (from >= text.length()) {
+      return "[" + text.length() + " characters, nothing after them]";
+    }
+    int to = Math.min(text.length(), from + BEFORE + AFTER);
+    if (to < text.length() && Character.isHighSurrogate(text.charAt(to - 1))) {
+      to--;
+    }
+    return (from > 0 ? "[" + from + " characters] …" : "") + text.substring(from, to)
+        + (to < text.length() ? "… [" + (text.length() - to) + " characters more]" : "");
   }
 
   static String shown(String text) {

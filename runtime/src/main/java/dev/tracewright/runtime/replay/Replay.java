@@ -75,7 +75,7 @@ public final class Replay implements AutoCloseable {
   /** Options; {@link #open()} starts the replay on the calling thread. */
   public static final class Builder {
     private final RecordedTrace trace;
-    private Matching matching = Matching.ORDERED;
+    private Matching matching = Matching.STRICT;
     private MismatchPolicy onMismatch = MismatchPolicy.FAIL;
     private Set<SpanKind> kinds = EnumSet.of(SpanKind.TOOL, SpanKind.LLM, SpanKind.RETRIEVAL);
     private final List<Override> overrides = new ArrayList<>();
@@ -85,7 +85,11 @@ public final class Replay implements AutoCloseable {
       this.trace = trace;
     }
 
-    /** {@link Matching#ORDERED} (default) or {@link Matching#STRICT}. */
+    /**
+     * {@link Matching#STRICT} (default, as {@code @ReplayTrace}'s: a call whose arguments changed is
+     * a mismatch) or {@link Matching#ORDERED} (by call site and order only: for arguments that hold
+     * timestamps or random IDs, or a run driven with other input on purpose).
+     */
     public Builder matching(Matching matching) {
       this.matching = Objects.requireNonNull(matching, "matching");
       return this;

@@ -30,6 +30,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Items count as persisted only once the sink's {@code sync} succeeded after their write: a
  * commit that never reached the disk is not persisted.
  *
+ * <p>When the queue does not block, it keeps a {@linkplain #reserve() reserve} beyond its capacity
+ * that only {@link #offerReserved} may fill: the items that close a trace (its root span) still
+ * find room while a burst of ordinary items overflows it, so a trace is not left running for ever.
+ *
  * @param <T> what application threads hand over (a finished span)
  */
 public final class AsyncWriter<T> {
@@ -107,10 +111,12 @@ public final class AsyncWriter<T> {
   /** Under steady load, written items are synced (and counted persisted) at least this often. */
   private static final long SYNC_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final int MAX_ERROR_TEXT = 300;
+  private static final int MIN_RESERVE = 16;
 
   private final String threadName;
   private final BlockingQueue<Object> queue;
   private final int capacity;
+  private final int reserve;
   private final int maxBatch;
   private final boolean blockWhenFull;
   private final long lingerNanos;
@@ -169,7 +175,9 @@ public final class AsyncWriter<T> {
   public AsyncWriter(String threadName, Options options, Sink<T> sink) {
     this.threadName = threadName;
     this.capacity = options.capacity();
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    // Blocking offers wait for room anyway; a dropping queue keeps an eighth more for trace closings.
+    this.reserve = options.blockWhenFull() ? 0 : Math.max(MIN_RESERVE, capacity / 8);
+    this.queue = new ArrayBlockingQueue<>(capacity + reserve);
     this.maxBatch = options.maxBatch();
     this.blockWhenFull = options.blockWhenFull();
     this.lingerNanos = options.linger().toNanos();
@@ -223,6 +231,23 @@ public final class AsyncWriter<T> {
     }
     drop(item);
     return false;
+  }
+
+  /**
+   * Hands over an item that closes a trace: like {@link #offer}, but under {@code DROP} it may also
+   * take the reserve kept beyond the capacity, so it is dropped only if the reserve is full too.
+   */
+  public boolean offerReserved(T item) {
+    if (!stopping && !blockWhenFull && queue.offer(item)) {
+      enqueued.incrementAndGet();
+      return true;
+    }
+    return offer(item);
+  }
+
+  /** Room kept beyond the capacity for {@link #offerReserved} (none when offers block). */
+  public int reserve() {
+    return reserve;
   }
 
   private boolean putBlocking(T item) {

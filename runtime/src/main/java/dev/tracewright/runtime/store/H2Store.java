@@ -236,7 +236,7 @@ public final class H2Store implements TraceStore {
     events.executeBatch();
     for (TraceRecord t : batch.startedTraces()) {
       bindTrace(insertStartedTrace, t);
-      insertStartedTrace.setString(14, t.traceId());
+      insertStartedTrace.setString(15, t.traceId());
       insertStartedTrace.addBatch();
     }
     if (!batch.startedTraces().isEmpty()) {
@@ -324,8 +324,8 @@ public final class H2Store implements TraceStore {
   private void writeBlobs(java.util.List<BlobRecord> blobs, java.util.List<SpanRecord> spans) throws SQLException {
     Map<String, Long> references = new LinkedHashMap<>();
     for (SpanRecord s : spans) {
-      countReference(references, s.inputRef());
-      countReference(references, s.outputRef());
+      TracePruner.countReference(references, s.inputRef());
+      TracePruner.countReference(references, s.outputRef());
     }
     if (blobs.isEmpty() && references.isEmpty()) {
       return;
@@ -364,12 +364,6 @@ public final class H2Store implements TraceStore {
     }
     if (!missing.isEmpty()) {
       mergeBlob.executeBatch();
-    }
-  }
-
-  private static void countReference(Map<String, Long> references, String hash) {
-    if (hash != null) {
-      references.merge(hash, 1L, Long::sum);
     }
   }
 
@@ -434,6 +428,7 @@ public final class H2Store implements TraceStore {
     p.setLong(11, t.inputTokens());
     p.setLong(12, t.outputTokens());
     setDecimal(p, 13, t.costUsd());
+    p.setInt(14, t.droppedSpans());
   }
 
   private static OffsetDateTime time(Instant instant) {
@@ -584,14 +579,14 @@ public final class H2Store implements TraceStore {
       mergeTrace =
           c.prepareStatement(
               "MERGE INTO traces (trace_id, name, service_name, start_time, end_time, duration_ms, status,"
-                  + " root_span_id, span_count, error_count, input_tokens, output_tokens, cost_usd)"
-                  + " KEY (trace_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                  + " root_span_id, span_count, error_count, input_tokens, output_tokens, cost_usd, dropped_spans)"
+                  + " KEY (trace_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       // Only if the trace has no row yet: its final row, possibly from another process, wins.
       insertStartedTrace =
           c.prepareStatement(
               "INSERT INTO traces (trace_id, name, service_name, start_time, end_time, duration_ms, status,"
-                  + " root_span_id, span_count, error_count, input_tokens, output_tokens, cost_usd)"
-                  + " SELECT ?,?,?,?,?,?,?,?,?,?,?,?,? WHERE NOT EXISTS (SELECT 1 FROM traces WHERE trace_id = ?)");
+                  + " root_span_id, span_count, error_count, input_tokens, output_tokens, cost_usd, dropped_spans)"
+                  + " SELECT ?,?,?,?,?,?,?,?,?,?,?,?,?,? WHERE NOT EXISTS (SELECT 1 FROM traces WHERE trace_id = ?)");
       mergeBlob =
           c.prepareStatement("MERGE INTO blobs (hash, size_bytes, media_type, content, ref_count) KEY (hash) VALUES (?,?,?,?,?)");
       addReferences = c.prepareStatement("UPDATE blobs SET ref_count = ref_count + ? WHERE hash = ?");

@@ -11,26 +11,27 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Per-hour aggregates of spans ({@code span_rollups}: by hour of start, span name, model and latency
- * bucket) and of ended traces ({@code trace_rollups}: by hour of start, trace name and latency
- * bucket), so statistics over any window read a few rows an hour instead of every span. They change
- * only in the transaction that writes or deletes what they count: the writer adds each batch's new
- * spans and ended traces, a prune subtracts the traces it deletes, migration 6 fills them from an
- * existing file.
+ * Per-hour aggregates of spans ({@code span_rollups}: by hour of start, span name and model) and of
+ * ended traces ({@code trace_rollups}: by hour of start and trace name), each row with its counts,
+ * tokens, cost and a latency histogram ({@link LatencyHistogram}), so statistics over any window read
+ * a row per hour and name instead of every span. They change only in the transaction that writes or
+ * deletes what they count: the writer adds each batch's new spans and ended traces, a prune
+ * subtracts the traces it deletes, migration 7 fills them from an existing file a day at a time.
  *
- * <p>Rows are shared by every process writing the file (H2's AUTO_SERVER), so a change is an
- * {@code UPDATE ... SET n = n + ?} of the row (which locks it until commit), or an {@code INSERT} when
- * there is none; an insert that loses a race to another writer's insert updates the row that won.
- * Keys are applied in one order, so two writers never wait for each other in a cycle.
+ * <p>Rows are shared by every process writing the file (H2's AUTO_SERVER), so a change locks its row
+ * ({@code SELECT ... FOR UPDATE}), merges and writes it back, or inserts it when there is none; an
+ * insert that loses a race to another writer's insert merges into the row that won. Keys are applied
+ * in one order, so two writers never wait for each other in a cycle.
  *
- * <p>Latency is a histogram on a log scale: {@link #BUCKETS_PER_E} buckets per factor e, each 2%
- * wide, with the smallest and largest duration seen in each (a subtraction leaves them as they were:
- * still inside the bucket). A quantile read from it is within 1% of the exact one.
+ * <p>Latency buckets are on a log scale: {@link #BUCKETS_PER_E} per factor e, each 2% wide; a row
+ * also keeps the smallest and largest duration it has seen (a subtraction leaves them as they were,
+ * still bounds). A quantile read from the histogram is within 1% of the exact one.
  */
 public final class Rollups {
   /** Buckets per factor e of duration: each is 2% wide. */
@@ -66,9 +67,19 @@ public final class Rollups {
     return Math.exp((bucket + 0.5) / BUCKETS_PER_E);
   }
 
+  /** The smallest duration of a bucket. */
+  public static double lower(int bucket) {
+    return Math.exp((double) bucket / BUCKETS_PER_E);
+  }
+
+  /** The duration where the next bucket starts. */
+  public static double upper(int bucket) {
+    return Math.exp((double) (bucket + 1) / BUCKETS_PER_E);
+  }
+
   /**
-   * The spans of a set of traces aggregated as {@code span_rollups} rows, in SQL: a prune subtracts
-   * it, migration 6 inserts it over all spans. {@code %s} is the WHERE clause.
+   * The spans of a set of traces aggregated as {@code span_rollups} rows per latency bucket, in SQL: a
+   * prune subtracts it, migration 7 adds it up a day at a time. {@code %s} is the WHERE clause.
    */
   static final String SPAN_AGGREGATE =
       "SELECT " + hourSql("start_time") + " AS hour_start, name, COALESCE(model, '') AS model, " + bucketSql("duration_ms") + " AS bucket,"
@@ -85,9 +96,9 @@ public final class Rollups {
           + " FROM traces WHERE status <> 'INCOMPLETE' AND duration_ms IS NOT NULL %s GROUP BY hour_start, name, bucket";
 
   /** The key of a rollup row; {@code model} is null for {@code trace_rollups}. */
-  record Key(Instant hour, String name, String model, int bucket) {
+  record Key(Instant hour, String name, String model) {
     static final Comparator<Key> ORDER = Comparator.comparing(Key::hour).thenComparing(Key::name)
-        .thenComparing(Key::model, Comparator.nullsFirst(Comparator.naturalOrder())).thenComparingInt(Key::bucket);
+        .thenComparing(Key::model, Comparator.nullsFirst(Comparator.naturalOrder()));
   }
 
   /** What one rollup row changes by: counts may be negative (a prune); min and max only ever widen. */
@@ -101,6 +112,7 @@ public final class Rollups {
     long unpriced;
     double min = Double.MAX_VALUE;
     double max = -Double.MAX_VALUE;
+    final TreeMap<Integer, Long> histogram = new TreeMap<>();
 
     void add(boolean error, Long in, Long out, BigDecimal usd, double durationMs, boolean span, int sign) {
       count += sign;
@@ -113,6 +125,7 @@ public final class Rollups {
       } else if (span && in != null) { // a call that reported tokens and was not priced
         unpriced += sign;
       }
+      histogram.merge(bucket(durationMs), (long) sign, Long::sum);
       if (sign > 0) {
         min = Math.min(min, durationMs);
         max = Math.max(max, durationMs);
@@ -131,7 +144,7 @@ public final class Rollups {
     final TreeMap<Key, Delta> traces = new TreeMap<>(Key.ORDER);
 
     void addSpan(SpanRecord s) {
-      Key key = new Key(hour(s.startTime()), s.name(), s.model() == null ? NO_MODEL : s.model(), bucket(s.durationMs()));
+      Key key = new Key(hour(s.startTime()), s.name(), s.model() == null ? NO_MODEL : s.model());
       spans.computeIfAbsent(key, k -> new Delta())
           .add(SpanRecord.ERROR.equals(s.status()), s.inputTokens(), s.outputTokens(), stored(s.costUsd()), s.durationMs(), true, 1);
     }
@@ -141,7 +154,7 @@ public final class Rollups {
       if (TraceRecord.INCOMPLETE.equals(status) || durationMs == null) {
         return;
       }
-      Key key = new Key(hour(start), name, null, bucket(durationMs));
+      Key key = new Key(hour(start), name, null);
       traces.computeIfAbsent(key, k -> new Delta())
           .add(SpanRecord.ERROR.equals(status), in, out, usd, durationMs, false, sign);
     }
@@ -151,8 +164,9 @@ public final class Rollups {
       int c = ofSpans ? 5 : 4;
       while (rs.next()) {
         Instant hour = rs.getObject(1, OffsetDateTime.class).toInstant();
-        Key key = new Key(hour, rs.getString(2), ofSpans ? rs.getString(3) : null, rs.getInt(c - 1));
+        Key key = new Key(hour, rs.getString(2), ofSpans ? rs.getString(3) : null);
         Delta d = (ofSpans ? spans : traces).computeIfAbsent(key, k -> new Delta());
+        d.histogram.merge(rs.getInt(c - 1), sign * rs.getLong(c), Long::sum);
         d.count += sign * rs.getLong(c);
         d.errors += sign * rs.getLong(c + 1);
         d.inputTokens += sign * rs.getLong(c + 2);
@@ -182,80 +196,69 @@ public final class Rollups {
     }
 
     private static void apply(Connection c, String table, String countColumn, boolean withModel, Map<Key, Delta> deltas) throws SQLException {
-      String where = " WHERE hour_start = ? AND name = ?" + (withModel ? " AND model = ?" : "") + " AND bucket = ?";
-      String update = "UPDATE " + table + " SET " + countColumn + " = " + countColumn + " + ?, errors = errors + ?,"
-          + " input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, priced_calls = priced_calls + ?,"
-          + " cost_usd = cost_usd + ?, unpriced_calls = unpriced_calls + ?, min_ms = LEAST(min_ms, ?), max_ms = GREATEST(max_ms, ?)" + where;
-      String insert = "INSERT INTO " + table + " (hour_start, name, " + (withModel ? "model, " : "") + "bucket, " + countColumn
-          + ", errors, input_tokens, output_tokens, priced_calls, cost_usd, unpriced_calls, min_ms, max_ms) VALUES (?, ?, "
-          + (withModel ? "?, " : "") + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-      boolean subtracted = false;
-      try (PreparedStatement up = c.prepareStatement(update);
-          PreparedStatement in = c.prepareStatement(insert)) {
-        Key[] keys = deltas.keySet().toArray(new Key[0]);
-        for (Key k : keys) {
-          bindUpdate(up, k, deltas.get(k), withModel);
-          up.addBatch();
-          subtracted |= deltas.get(k).count < 0;
-        }
-        int[] updated = up.executeBatch();
-        for (int i = 0; i < keys.length; i++) {
-          Delta d = deltas.get(keys[i]);
-          if (updated[i] > 0 || d.count <= 0) {
-            continue; // nothing to take back from a row that is not there
-          }
-          bindInsert(in, keys[i], d, withModel);
-          try {
-            in.executeUpdate();
-          } catch (SQLException e) {
-            if (!"23505".equals(e.getSQLState())) {
-              throw e;
-            }
-            // Another writer inserted it since our update; its row is committed and ours to update now.
-            bindUpdate(up, keys[i], d, withModel);
-            if (up.executeUpdate() != 1) {
-              throw new SQLException("rollup row " + keys[i] + " vanished while it was being updated", e);
+      String where = " WHERE hour_start = ? AND name = ?" + (withModel ? " AND model = ?" : "");
+      String columns = countColumn + ", errors, input_tokens, output_tokens, priced_calls, cost_usd, unpriced_calls, min_ms, max_ms, histogram";
+      try (PreparedStatement lock = c.prepareStatement("SELECT " + columns + " FROM " + table + where + " FOR UPDATE");
+          PreparedStatement update = c.prepareStatement("UPDATE " + table + " SET " + columns.replace(",", " = ?,") + " = ?" + where);
+          PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " (hour_start, name, " + (withModel ? "model, " : "")
+              + columns + ") VALUES (?, ?, " + (withModel ? "?, " : "") + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + where)) {
+        for (Map.Entry<Key, Delta> e : deltas.entrySet()) {
+          if (!merge(lock, update, delete, e.getKey(), e.getValue(), withModel) && e.getValue().count > 0) {
+            Delta d = e.getValue();
+            int i = bindKey(insert, 1, e.getKey(), withModel);
+            bindValues(insert, i, d.count, d.errors, d.inputTokens, d.outputTokens, d.priced, d.cost, d.unpriced, d.min, d.max, d.histogram);
+            try {
+              insert.executeUpdate();
+            } catch (SQLException x) {
+              // Another writer inserted it since our lock found nothing; its row is committed and ours to merge into now.
+              if (!"23505".equals(x.getSQLState()) || !merge(lock, update, delete, e.getKey(), d, withModel)) {
+                throw x;
+              }
             }
           }
         }
       }
-      if (subtracted) {
-        try (PreparedStatement empty = c.prepareStatement("DELETE FROM " + table + where + " AND " + countColumn + " <= 0")) {
-          for (Map.Entry<Key, Delta> e : deltas.entrySet()) {
-            if (e.getValue().count < 0) {
-              bindKey(empty, 1, e.getKey(), withModel);
-              empty.addBatch();
-            }
-          }
-          empty.executeBatch();
+    }
+
+    /** Locks the key's row and adds the delta to it (deleting it when nothing is left); false when there is no row. */
+    private static boolean merge(PreparedStatement lock, PreparedStatement update, PreparedStatement delete, Key k, Delta d, boolean withModel)
+        throws SQLException {
+      bindKey(lock, 1, k, withModel);
+      try (ResultSet rs = lock.executeQuery()) {
+        if (!rs.next()) {
+          return false;
         }
+        long count = rs.getLong(1) + d.count;
+        if (count <= 0) {
+          bindKey(delete, 1, k, withModel);
+          delete.executeUpdate();
+          return true;
+        }
+        TreeMap<Integer, Long> histogram = LatencyHistogram.decode(rs.getBytes(10));
+        d.histogram.forEach((bucket, n) -> histogram.merge(bucket, n, Long::sum));
+        int i = bindValues(update, 1, count, rs.getLong(2) + d.errors, rs.getLong(3) + d.inputTokens, rs.getLong(4) + d.outputTokens,
+            rs.getLong(5) + d.priced, rs.getBigDecimal(6).add(d.cost), rs.getLong(7) + d.unpriced, Math.min(rs.getDouble(8), d.min),
+            Math.max(rs.getDouble(9), d.max), histogram);
+        bindKey(update, i, k, withModel);
+        update.executeUpdate();
+        return true;
       }
     }
 
-    private static void bindUpdate(PreparedStatement p, Key k, Delta d, boolean withModel) throws SQLException {
-      p.setLong(1, d.count);
-      p.setLong(2, d.errors);
-      p.setLong(3, d.inputTokens);
-      p.setLong(4, d.outputTokens);
-      p.setLong(5, d.priced);
-      p.setBigDecimal(6, d.cost);
-      p.setLong(7, d.unpriced);
-      p.setDouble(8, d.min);
-      p.setDouble(9, d.max);
-      bindKey(p, 10, k, withModel);
-    }
-
-    private static void bindInsert(PreparedStatement p, Key k, Delta d, boolean withModel) throws SQLException {
-      int i = bindKey(p, 1, k, withModel);
-      p.setLong(i++, d.count);
-      p.setLong(i++, d.errors);
-      p.setLong(i++, d.inputTokens);
-      p.setLong(i++, d.outputTokens);
-      p.setLong(i++, d.priced);
-      p.setBigDecimal(i++, d.cost);
-      p.setLong(i++, d.unpriced);
-      p.setDouble(i++, d.min);
-      p.setDouble(i, d.max);
+    private static int bindValues(PreparedStatement p, int i, long count, long errors, long in, long out, long priced, BigDecimal cost,
+        long unpriced, double min, double max, Map<Integer, Long> histogram) throws SQLException {
+      p.setLong(i++, count);
+      p.setLong(i++, errors);
+      p.setLong(i++, in);
+      p.setLong(i++, out);
+      p.setLong(i++, priced);
+      p.setBigDecimal(i++, cost);
+      p.setLong(i++, unpriced);
+      p.setDouble(i++, min);
+      p.setDouble(i++, max);
+      p.setBytes(i++, LatencyHistogram.encode(histogram));
+      return i;
     }
 
     private static int bindKey(PreparedStatement p, int i, Key k, boolean withModel) throws SQLException {
@@ -264,8 +267,42 @@ public final class Rollups {
       if (withModel) {
         p.setString(i++, Objects.requireNonNull(k.model()));
       }
-      p.setInt(i++, k.bucket());
       return i;
+    }
+  }
+
+  /**
+   * Migration 7: the rollups of an existing file, from its spans and ended traces a day at a time
+   * (through the time indexes), so the aggregation holds one day's groups in memory, not the file's.
+   */
+  static void backfill(Connection c) throws SQLException {
+    Instant first;
+    Instant last;
+    try (PreparedStatement st = c.prepareStatement(
+            "SELECT LEAST((SELECT MIN(start_time) FROM spans), (SELECT MIN(start_time) FROM traces)),"
+                + " GREATEST((SELECT MAX(start_time) FROM spans), (SELECT MAX(start_time) FROM traces))");
+        ResultSet rs = st.executeQuery()) {
+      rs.next();
+      OffsetDateTime min = rs.getObject(1, OffsetDateTime.class);
+      if (min == null) {
+        return; // an empty file
+      }
+      first = min.toInstant().truncatedTo(ChronoUnit.DAYS);
+      last = rs.getObject(2, OffsetDateTime.class).toInstant();
+    }
+    try (PreparedStatement spans = c.prepareStatement(SPAN_AGGREGATE.formatted("WHERE start_time >= ? AND start_time < ?"));
+        PreparedStatement traces = c.prepareStatement(TRACE_AGGREGATE.formatted("AND start_time >= ? AND start_time < ?"))) {
+      for (Instant day = first; !day.isAfter(last); day = day.plus(1, ChronoUnit.DAYS)) {
+        Changes changes = new Changes();
+        for (PreparedStatement st : List.of(spans, traces)) {
+          st.setObject(1, OffsetDateTime.ofInstant(day, ZoneOffset.UTC));
+          st.setObject(2, OffsetDateTime.ofInstant(day.plus(1, ChronoUnit.DAYS), ZoneOffset.UTC));
+          try (ResultSet rs = st.executeQuery()) {
+            changes.read(rs, st == spans, 1);
+          }
+        }
+        changes.apply(c);
+      }
     }
   }
 

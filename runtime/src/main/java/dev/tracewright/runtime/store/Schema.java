@@ -15,7 +15,17 @@ import java.util.List;
  */
 public final class Schema {
   /** One step of the schema's history. Never edit a released migration; add the next one. */
-  public record Migration(int version, String description, List<String> statements) {}
+  public record Migration(int version, String description, List<String> statements, Step step) {
+    public Migration(int version, String description, List<String> statements) {
+      this(version, description, statements, c -> { });
+    }
+  }
+
+  /** What a migration does in Java after its statements, in the same transaction (a backfill that must not hold everything in memory). */
+  @FunctionalInterface
+  public interface Step {
+    void run(Connection connection) throws SQLException;
+  }
 
   public static final List<Migration> MIGRATIONS =
       List.of(
@@ -124,14 +134,17 @@ public final class Schema {
                   "DROP INDEX IF EXISTS spans_by_output_ref")),
           new Migration(
               6,
-              "span_rollups and trace_rollups: per-hour aggregates that stats read instead of every span",
+              "traces.dropped_spans: spans of the trace that ended but were dropped by the full queue",
+              List.of("ALTER TABLE traces ADD COLUMN dropped_spans INTEGER DEFAULT 0 NOT NULL")),
+          new Migration(
+              7,
+              "span_rollups and trace_rollups: per-hour aggregates with a latency histogram, read by stats instead of every span",
               List.of(
                   """
                   CREATE TABLE span_rollups (
                     hour_start TIMESTAMP(0) WITH TIME ZONE NOT NULL,
                     name CHARACTER VARYING NOT NULL,
                     model CHARACTER VARYING NOT NULL,
-                    bucket INTEGER NOT NULL,
                     spans BIGINT NOT NULL,
                     errors BIGINT NOT NULL,
                     input_tokens BIGINT NOT NULL,
@@ -141,13 +154,13 @@ public final class Schema {
                     unpriced_calls BIGINT NOT NULL,
                     min_ms DOUBLE PRECISION NOT NULL,
                     max_ms DOUBLE PRECISION NOT NULL,
-                    PRIMARY KEY (hour_start, name, model, bucket)
+                    histogram VARBINARY NOT NULL,
+                    PRIMARY KEY (hour_start, name, model)
                   )""",
                   """
                   CREATE TABLE trace_rollups (
                     hour_start TIMESTAMP(0) WITH TIME ZONE NOT NULL,
                     name CHARACTER VARYING NOT NULL,
-                    bucket INTEGER NOT NULL,
                     traces BIGINT NOT NULL,
                     errors BIGINT NOT NULL,
                     input_tokens BIGINT NOT NULL,
@@ -157,22 +170,19 @@ public final class Schema {
                     unpriced_calls BIGINT NOT NULL,
                     min_ms DOUBLE PRECISION NOT NULL,
                     max_ms DOUBLE PRECISION NOT NULL,
-                    PRIMARY KEY (hour_start, name, bucket)
-                  )""",
-                  // One pass over an existing file's spans and traces, once, on upgrade.
-                  "INSERT INTO span_rollups (hour_start, name, model, bucket, spans, errors, input_tokens, output_tokens,"
-                      + " priced_calls, cost_usd, unpriced_calls, min_ms, max_ms) " + Rollups.SPAN_AGGREGATE.formatted(""),
-                  "INSERT INTO trace_rollups (hour_start, name, bucket, traces, errors, input_tokens, output_tokens,"
-                      + " priced_calls, cost_usd, unpriced_calls, min_ms, max_ms) " + Rollups.TRACE_AGGREGATE.formatted(""))),
+                    histogram VARBINARY NOT NULL,
+                    PRIMARY KEY (hour_start, name)
+                  )"""),
+              Rollups::backfill),
           new Migration(
-              7,
+              8,
               "traces.has_error: any span of the trace failed, indexed, so listing traces with errors is a lookup",
               List.of(
                   "ALTER TABLE traces ADD COLUMN has_error BOOLEAN DEFAULT FALSE NOT NULL",
                   """
                   UPDATE traces t SET has_error = TRUE
                   WHERE t.status = 'ERROR' OR t.error_count > 0
-                     OR EXISTS (SELECT 1 FROM spans e WHERE e.trace_id = t.trace_id AND e.status = 'ERROR')""",
+                     OR t.trace_id IN (SELECT e.trace_id FROM spans e WHERE e.status = 'ERROR')""",
                   // Here rather than in INDEXES, which also run over databases migrated only part way.
                   "CREATE INDEX IF NOT EXISTS traces_by_error ON traces(has_error, start_time)")));
 
@@ -223,11 +233,13 @@ public final class Schema {
                  (SELECT COUNT(*) FROM spans u WHERE u.trace_id = t.trace_id AND u.cost_usd IS NULL AND u.input_tokens IS NOT NULL) AS unpriced_calls, service_name, root_span_id
           FROM traces t
           ORDER BY start_time DESC""",
-          // One trace's tree: SET @trace = '<trace id>' first; the recursion starts from that trace's spans
-          // through the trace index, so it is as fast on ten million spans as on ten. (A filter written
-          // after the view cannot reach inside a recursive query, and an OR here would lose the index.)
-          // sort_path orders a trace depth-first by start: span IDs are time-ordered hex. Roots are spans
-          // without a parent here (a remote parent is not in this database).
+          // One trace's tree: the one SET @trace = '<trace id>' names, else the most recent (read through
+          // traces_by_time) under a first row saying how to pick another. The recursion starts from that
+          // trace's spans through the trace index, so it is as fast on ten million spans as on ten. (A
+          // filter written after the view cannot reach inside a recursive query, and an OR here would lose
+          // the index; COALESCE of the variable and a constant subquery keeps it.) sort_path orders a trace
+          // depth-first by start: span IDs are time-ordered hex, and the hint's empty sort_path comes first.
+          // Roots are spans without a parent here (a remote parent is not in this database).
           """
           CREATE OR REPLACE VIEW span_tree AS
           WITH RECURSIVE tree(trace_id, span_id, parent_span_id, depth, path, sort_path, name, kind, status,
@@ -236,7 +248,7 @@ public final class Schema {
                    CAST(s.span_id AS CHARACTER VARYING), s.name, s.kind, s.status, s.start_time, s.duration_ms,
                    s.model, s.input_tokens, s.output_tokens, s.cost_usd, s.error_message
             FROM spans s
-            WHERE s.trace_id = @trace
+            WHERE s.trace_id = COALESCE(@trace, (SELECT r.trace_id FROM traces r ORDER BY r.start_time DESC LIMIT 1))
               AND (s.parent_span_id IS NULL OR NOT EXISTS (SELECT 1 FROM spans p WHERE p.span_id = s.parent_span_id))
             UNION ALL
             SELECT c.trace_id, c.span_id, c.parent_span_id, t.depth + 1, t.path || ' > ' || c.name,
@@ -244,9 +256,25 @@ public final class Schema {
                    c.model, c.input_tokens, c.output_tokens, c.cost_usd, c.error_message
             FROM spans c JOIN tree t ON c.parent_span_id = t.span_id
           )
-          SELECT trace_id, span_id, parent_span_id, depth, REPEAT('  ', depth) || name AS indented_name, path, kind, status,
+          SELECT trace_id, span_id, parent_span_id, depth, indented_name, path, kind, status,
                  start_time, duration_ms, model, input_tokens, output_tokens, cost_usd, error_message, name, sort_path
-          FROM tree ORDER BY trace_id, sort_path""",
+          FROM (
+            SELECT h.trace_id, CAST(NULL AS CHAR(16)) AS span_id, CAST(NULL AS CHAR(16)) AS parent_span_id, CAST(NULL AS INTEGER) AS depth,
+                   'The most recent trace, ' || h.name || ' (' || h.trace_id || '). For another: SET @trace = ''<trace id>'''
+                     || ' (IDs in trace_summary); SET @trace = NULL for the most recent again' AS indented_name,
+                   CAST(NULL AS CHARACTER VARYING) AS path, CAST(NULL AS CHARACTER VARYING(16)) AS kind,
+                   CAST(NULL AS CHARACTER VARYING(8)) AS status, h.start_time, CAST(NULL AS DOUBLE PRECISION) AS duration_ms,
+                   CAST(NULL AS CHARACTER VARYING) AS model, CAST(NULL AS BIGINT) AS input_tokens, CAST(NULL AS BIGINT) AS output_tokens,
+                   CAST(NULL AS DECIMAL(20, 10)) AS cost_usd, CAST(NULL AS CHARACTER VARYING) AS error_message,
+                   CAST(NULL AS CHARACTER VARYING) AS name, CAST('' AS CHARACTER VARYING) AS sort_path
+            FROM (SELECT r.trace_id, r.name, r.start_time FROM traces r ORDER BY r.start_time DESC LIMIT 1) h
+            WHERE @trace IS NULL
+            UNION ALL
+            SELECT trace_id, span_id, parent_span_id, depth, REPEAT('  ', depth) || name, path, kind, status,
+                   start_time, duration_ms, model, input_tokens, output_tokens, cost_usd, error_message, name, sort_path
+            FROM tree
+          ) shown
+          ORDER BY trace_id, sort_path""",
           """
           CREATE OR REPLACE VIEW cost_by_model AS
           SELECT model, provider, COUNT(*) AS calls,
@@ -313,6 +341,7 @@ public final class Schema {
           for (String sql : m.statements()) {
             st.execute(sql);
           }
+          m.step().run(connection);
           try (PreparedStatement record = connection.prepareStatement("INSERT INTO schema_version(version, description) VALUES (?, ?)")) {
             record.setInt(1, m.version());
             record.setString(2, m.description());

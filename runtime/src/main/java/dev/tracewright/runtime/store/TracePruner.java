@@ -201,7 +201,8 @@ public final class TracePruner {
     return String.join(",", Collections.nCopies(n, "?"));
   }
 
-  private static void countReference(Map<String, Long> references, String hash) {
+  /** One more reference to {@code hash} (none for null); the writer counts a batch's the same way. */
+  static void countReference(Map<String, Long> references, String hash) {
     if (hash != null) {
       references.merge(hash, 1L, Long::sum);
     }

@@ -190,11 +190,45 @@ class H2StoreTest {
     assertEquals(Path.of("x/traces.mv.db").toAbsolutePath(), H2Store.dataFile(Path.of("x/traces")));
   }
 
+  /** Issue 22: span_tree was empty unless SET @trace was run first, with no hint. */
+  @Test
+  void spanTreeWithoutATraceShowsTheMostRecentUnderARowSayingHowToPickAnother() throws Exception {
+    Path base = dir.resolve("tree/traces");
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(base)).build());
+    String older = recordSampleTrace();
+    Thread.sleep(5);
+    String newest;
+    try (ActiveSpan root = Tracewright.span("second run", SpanKind.AGENT).start()) {
+      newest = root.traceId();
+      Tracewright.span("only step", SpanKind.STEP).start().close();
+    }
+    assertTrue(Tracewright.flush());
+    Tracewright.shutdown();
+
+    try (Connection c = open(base)) {
+      List<List<Object>> tree = rows(c, "SELECT trace_id, depth, indented_name FROM span_tree");
+      assertEquals(3, tree.size(), tree.toString());
+      String hint = (String) tree.get(0).get(2);
+      assertTrue(hint.contains("most recent trace, second run (" + newest + ")") && hint.contains("SET @trace = '<trace id>'"), hint);
+      assertEquals(Arrays.asList(newest, 0, "second run"), tree.get(1));
+      assertEquals(Arrays.asList(newest, 1, "  only step"), tree.get(2));
+
+      c.createStatement().execute("SET @trace = '" + older + "'");
+      List<List<Object>> picked = rows(c, "SELECT depth, name FROM span_tree");
+      assertEquals(List.of(0, "research"), picked.get(0), "a trace picked: its tree, no hint");
+      assertEquals(4, picked.size());
+      // Through the trace index, with or without @trace (fast on ten million spans).
+      c.createStatement().execute("SET @trace = NULL");
+      String plan = String.valueOf(rows(c, "EXPLAIN SELECT * FROM span_tree").get(0).get(0));
+      assertTrue(plan.contains("SPANS_BY_TRACE"), plan);
+    }
+  }
+
   @Test
   void olderDatabaseIsMigratedAndKeepsItsRows() throws Exception {
     List<Schema.Migration> v1 = Schema.MIGRATIONS;
     List<Schema.Migration> v2 = new ArrayList<>(v1);
-    v2.add(new Schema.Migration(v1.size() + 1, "spans.session_id", List.of("ALTER TABLE spans ADD COLUMN session_id CHARACTER VARYING")));
+    v2.add(new Schema.Migration(Schema.currentVersion() + 1, "spans.session_id", List.of("ALTER TABLE spans ADD COLUMN session_id CHARACTER VARYING")));
     String url = "jdbc:h2:file:" + dir.resolve("old") + ";TRACE_LEVEL_FILE=0";
     try (Connection c = DriverManager.getConnection(url, "sa", "")) {
       Schema.migrate(c, v1);
@@ -204,7 +238,7 @@ class H2StoreTest {
     try (Connection c = DriverManager.getConnection(url, "sa", "")) {
       Schema.migrate(c, v2);
       assertEquals(List.of(Arrays.asList("old", null)), rows(c, "SELECT name, session_id FROM spans"));
-      assertEquals(List.of(List.of(v1.size() + 1)), rows(c, "SELECT MAX(version) FROM schema_version"));
+      assertEquals(List.of(List.of(Schema.currentVersion() + 1)), rows(c, "SELECT MAX(version) FROM schema_version"));
     }
     try (Connection c = DriverManager.getConnection(url, "sa", "")) {
       SQLException newer = assertThrows(SQLException.class, () -> Schema.migrate(c, v1));

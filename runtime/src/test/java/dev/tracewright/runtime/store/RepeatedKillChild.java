@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * prints {@code PRESENT n} (how many traces of the confirmed RANGES, {@code a-b,c-d}, are there
  * whole), then records traces {@code kill-SEQ} on two threads at full rate (SEQ from FIRST and
  * from FIRST + 100,000,000) and prints {@code CONFIRMED a b} (the last trace of each thread that
- * ended before a {@code flush()} that returned true), until it is killed.
+ * ended before a {@code flush()} that returned true), until it is killed; {@code CONTENT DROPPED n}
+ * before it if any content was dropped (which would make a trace look incomplete).
  */
 public final class RepeatedKillChild {
   static final int RECORDERS = 2;
@@ -29,7 +30,11 @@ public final class RepeatedKillChild {
     Path db = Path.of(args[0]);
     String ranges = args[1];
     long first = Long.parseLong(args[2]);
-    Tracewright.init(TraceConfig.builder().store(H2Store.file(db)).overflowPolicy(OverflowPolicy.BLOCK).build());
+    // A content budget the full queue cannot exceed (8,192 spans of at most ~9 KB): a span whose
+    // content went over the default budget would be written without it, and its trace would count
+    // as missing here though nothing was lost to the kill.
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(db)).overflowPolicy(OverflowPolicy.BLOCK)
+        .queuedContentBytes(512L << 20).build());
     // The writer opens the file on its first batch; this span makes it open it now, as in an agent.
     Tracewright.span("open", SpanKind.AGENT).start().close();
     if (!Tracewright.flush()) {
@@ -60,6 +65,9 @@ public final class RepeatedKillChild {
         before.append(' ').append(done.get(r));
       }
       if (Tracewright.flush()) {
+        if (Tracewright.stats().contentDropped() > 0) {
+          System.out.println("CONTENT DROPPED " + Tracewright.stats().contentDropped());
+        }
         System.out.println(before);
         System.out.flush();
       }

@@ -1,6 +1,7 @@
 package dev.tracewright.runtime.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,7 @@ class RepeatedKillTest {
         killer.start();
         try {
           for (String line; (line = out.readLine()) != null; ) {
+            assertFalse(line.startsWith("CONTENT DROPPED "), "cycle " + cycle + ": the check needs all content kept: " + line);
             if (line.startsWith("CONFIRMED ")) {
               String[] seqs = line.substring("CONFIRMED ".length()).split(" ");
               lastConfirmed = new long[seqs.length];

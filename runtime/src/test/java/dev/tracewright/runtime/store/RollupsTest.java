@@ -99,35 +99,58 @@ class RollupsTest {
     return all;
   }
 
-  /** Every rollup row as it should be, keyed; {@code withRange}: also min and max (a prune leaves them wide). */
+  /** Every rollup row as it should be (from the rows themselves, by H2), keyed; {@code withRange}: also min and max (a prune leaves them wide). */
   static Map<String, List<Object>> exact(Connection c, boolean ofSpans, boolean withRange) throws SQLException {
-    String sql = ofSpans ? Rollups.SPAN_AGGREGATE.formatted("") : Rollups.TRACE_AGGREGATE.formatted("");
-    return keyed(c, sql, ofSpans ? 4 : 3, withRange);
+    Rollups.Changes changes = new Rollups.Changes();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(ofSpans ? Rollups.SPAN_AGGREGATE.formatted("") : Rollups.TRACE_AGGREGATE.formatted(""))) {
+      changes.read(rs, ofSpans, 1);
+    }
+    Map<String, List<Object>> out = new TreeMap<>();
+    (ofSpans ? changes.spans : changes.traces).forEach((k, d) -> {
+      List<Object> values = new ArrayList<>(List.of(d.count, d.errors, d.inputTokens, d.outputTokens, d.priced, d.cost, d.unpriced));
+      if (withRange) {
+        values.add(d.min);
+        values.add(d.max);
+      }
+      values.add(LatencyHistogram.encode(d.histogram));
+      out.put(k.hour() + "|" + k.name() + (ofSpans ? "|" + k.model() : ""), normal(values));
+    });
+    return out;
   }
 
+  /** The stored rollup rows, keyed as {@link #exact}. */
   static Map<String, List<Object>> stored(Connection c, boolean ofSpans, boolean withRange) throws SQLException {
     String sql = ofSpans
-        ? "SELECT hour_start, name, model, bucket, spans, errors, input_tokens, output_tokens, priced_calls, cost_usd, unpriced_calls, min_ms, max_ms FROM span_rollups"
-        : "SELECT hour_start, name, bucket, traces, errors, input_tokens, output_tokens, priced_calls, cost_usd, unpriced_calls, min_ms, max_ms FROM trace_rollups";
-    return keyed(c, sql, ofSpans ? 4 : 3, withRange);
-  }
-
-  private static Map<String, List<Object>> keyed(Connection c, String sql, int keyColumns, boolean withRange) throws SQLException {
+        ? "SELECT hour_start, name, model, spans, errors, input_tokens, output_tokens, priced_calls, cost_usd, unpriced_calls, min_ms, max_ms, histogram FROM span_rollups"
+        : "SELECT hour_start, name, traces, errors, input_tokens, output_tokens, priced_calls, cost_usd, unpriced_calls, min_ms, max_ms, histogram FROM trace_rollups";
+    int keyColumns = ofSpans ? 3 : 2;
     Map<String, List<Object>> out = new TreeMap<>();
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount() - (withRange ? 0 : 2);
       while (rs.next()) {
         StringBuilder key = new StringBuilder(rs.getObject(1, OffsetDateTime.class).toInstant().toString());
         for (int i = 2; i <= keyColumns; i++) {
           key.append('|').append(rs.getString(i));
         }
         List<Object> values = new ArrayList<>();
-        for (int i = keyColumns + 1; i <= n; i++) {
-          Object v = rs.getObject(i);
-          values.add(v instanceof Number x ? new java.math.BigDecimal(x.toString()).stripTrailingZeros().toPlainString() : v);
+        for (int i = keyColumns + 1; i <= keyColumns + 9; i++) {
+          if (withRange || i < keyColumns + 8) {
+            values.add(rs.getObject(i));
+          }
         }
-        out.put(key.toString(), values);
+        values.add(rs.getBytes(keyColumns + 10));
+        out.put(key.toString(), normal(values));
       }
+    }
+    return out;
+  }
+
+  /** Numbers as plain decimals (a long, a DECIMAL and a double of one value compare equal), histograms as bucket=count. */
+  private static List<Object> normal(List<Object> values) {
+    List<Object> out = new ArrayList<>();
+    for (Object v : values) {
+      out.add(v instanceof Number x ? new java.math.BigDecimal(x.toString()).stripTrailingZeros().toPlainString()
+          : v instanceof byte[] h ? LatencyHistogram.decode(h).toString() : v);
     }
     return out;
   }
@@ -284,6 +307,23 @@ class RollupsTest {
       first.close();
       second.close();
     }
+  }
+
+  @Test
+  void aStoredHistogramReadsBackAsItWasWritten() {
+    SplittableRandom random = new SplittableRandom(5);
+    TreeMap<Integer, Long> counts = new TreeMap<>();
+    for (int i = 0; i < 500; i++) {
+      counts.put(random.nextInt(-700, 900), random.nextLong(1, Long.MAX_VALUE / 4));
+    }
+    counts.put(Integer.MIN_VALUE / 2, 1L); // a jump wider than any real one
+    counts.put(Integer.MAX_VALUE / 2, 3L);
+    byte[] stored = LatencyHistogram.encode(counts);
+    assertEquals(counts, LatencyHistogram.decode(stored));
+    TreeMap<Integer, Long> withEmpty = new TreeMap<>(counts);
+    withEmpty.put(950, 0L); // nothing left in a bucket (a prune took it): not stored
+    withEmpty.put(951, -2L);
+    assertEquals(counts, LatencyHistogram.decode(LatencyHistogram.encode(withEmpty)));
   }
 
   @Test

@@ -6,12 +6,17 @@
  * Fast on 10,000 spans: the layout (tree order, depths, offsets, critical path) is computed once; the
  * list is virtual (fixed row height, only the rows in view are in the DOM) and a collapse only
  * recomputes which rows are visible.
+ *
+ * Any number of spans: a trace larger than one answer holds comes "ranged" ({ranged: true, rows:
+ * url}); the server lays it out (same rules) and the view fetches pages of rows, in tree order, as
+ * they scroll into view. A fold then hides a range of rows (a node's subtree size is known).
  */
 'use strict';
 (function (TW) {
   var ROW_HEIGHT = 24;
   var OVERSCAN = 8;
   var MAX_JSON_CHILDREN = 500;
+  var PAGE_ROWS = 500;
   var el = TW.el;
 
   /** Parent/children, depth-first order, depths, times relative to the trace start: once per trace. */
@@ -104,6 +109,26 @@
     return n.size;
   }
 
+  /** A ranged trace before its first page: the time axis from the trace's own row until then. */
+  function rangedModel(data) {
+    var t = data.trace;
+    var t0 = TW.timeMs(t.startTime);
+    return {order: [], roots: [], byId: {}, t0: t0, total: Math.max(t.durationMs || 0, 0.001)};
+  }
+
+  /** The tree rows folded away, as [first hidden row, how many], outermost folds only, in order. */
+  function hiddenRanges(nodes) {
+    var hidden = [];
+    var end = -1;
+    nodes.forEach(function (n) {
+      if (n && n.collapsed && n.index >= end && n.size > 1) {
+        hidden.push([n.index + 1, n.size - 1]);
+        end = n.index + n.size;
+      }
+    });
+    return hidden;
+  }
+
   function percent(value) {
     return (Math.round(value * 1000) / 1000) + '%';
   }
@@ -131,8 +156,13 @@
     return el('div', {className: 'json-leaf'}, label, el('span', {className: 'json-' + type}, JSON.stringify(value)));
   }
 
-  /** Captured text: as a JSON tree when it parses, else as preformatted text. */
+  /** Captured text with a copy button, GenAI messages as a conversation (messages.js), else plainContent. */
   function contentBlock(text) {
+    return TW.contentView ? TW.contentView(text, plainContent) : plainContent(text);
+  }
+
+  /** Captured text: as a JSON tree when it parses, else as preformatted text. */
+  function plainContent(text) {
     try {
       var value = JSON.parse(text);
       if (value !== null && typeof value === 'object') return el('div', {className: 'json'}, jsonTree(value, null, 0));
@@ -151,8 +181,9 @@
     this.root = root;
     this.data = data;
     this.loadContent = loadContent;
-    this.model = layout(data);
-    this.rows = visibleRows(this.model);
+    this.ranged = data.ranged ? {url: data.rows, total: 0, nodes: [], loading: {}, hidden: [], critical: null} : null;
+    this.model = this.ranged ? rangedModel(data) : layout(data);
+    this.rows = this.ranged ? null : visibleRows(this.model);
     this.selected = null;
     this.pending = 0;
 
@@ -188,11 +219,12 @@
     this.viewport.addEventListener('keydown', function (e) { self.key(e); });
     this.viewport.addEventListener('click', function (e) { self.click(e); });
 
-    if (restore) {
+    if (restore && !this.ranged) {
       var byId = this.model.byId;
       restore.collapsed.forEach(function (id) { if (byId[id]) byId[id].collapsed = true; });
       this.rows = visibleRows(this.model);
     }
+    if (this.ranged) this.fetchRows(0);
     this.resize();
     if (restore) this.viewport.scrollTop = restore.scrollTop;
 
@@ -209,7 +241,7 @@
   /** What a redraw with newer data keeps: folds, scroll position, whether the inspector is open, focus. */
   TraceView.prototype.state = function () {
     return {
-      collapsed: this.model.order.filter(function (n) { return n.collapsed; }).map(function (n) { return n.span.spanId; }),
+      collapsed: this.ranged ? [] : this.model.order.filter(function (n) { return n.collapsed; }).map(function (n) { return n.span.spanId; }),
       scrollTop: this.viewport.scrollTop,
       inspecting: !this.inspector.hidden,
       focused: document.activeElement === this.viewport
@@ -232,6 +264,7 @@
   TraceView.prototype.header = function () {
     var t = this.data.trace;
     var critical = this.model.order.filter(function (n) { return n.critical; });
+    this.allCritical = !this.ranged && critical.length > 1 && critical.length === this.model.order.length;
     var head = el('section', {className: 'trace-head'});
     head.appendChild(el('h1', null, t.name || '(unnamed)', ' ', el('span', {className: 'status status-' + TW.statusLabel(t).split(',')[0]}, TW.statusLabel(t))));
     var totals = el('dl', {className: 'totals'});
@@ -239,11 +272,18 @@
     item('Trace', t.traceId);
     item('Started', TW.time(t.startTime));
     item('Duration', TW.duration(t.durationMs));
-    item('Spans', String(t.spanCount));
+    item('Spans', String(t.spanCount) + (t.droppedSpans ? ' (' + t.droppedSpans + ' dropped while recording: not stored)' : ''));
     item('Errors', String(t.errorCount));
     item('Tokens', TW.tokens(t.inputTokens) + ' in / ' + TW.tokens(t.outputTokens) + ' out');
     item('Cost', TW.cost(t.costUsd, t.unpricedCalls));
-    item('Critical path', critical.length + (critical.length === 1 ? ' span' : ' spans') + ' (bold, outlined bars)');
+    if (this.ranged) {
+      this.criticalItem = el('dd', null, 'bold, outlined bars');
+      totals.appendChild(el('div', null, el('dt', null, 'Critical path'), this.criticalItem));
+    } else {
+      item('Critical path', this.allCritical
+          ? 'all ' + critical.length + ' spans: the trace waited for each (bold, outlined bars)'
+          : critical.length + (critical.length === 1 ? ' span' : ' spans') + ' (bold, outlined bars)');
+    }
     var original = replayOf(this.data);
     if (original) {
       // A replayed run links to the comparison with the run it replays (not in the report: no server there).
@@ -253,9 +293,21 @@
               original.substring(0, 16) + ' (compare)'));
     }
     head.appendChild(totals);
-    if (this.data.truncated) {
-      head.appendChild(el('p', {className: 'notice warn'}, 'This trace is larger than the view holds: the first ' +
-          this.data.spans.length + ' spans are shown (limit ' + (this.data.spanLimit || this.data.spans.length) + ').'));
+    if (t.droppedSpans) {
+      head.appendChild(el('p', {className: 'notice warn'}, t.droppedSpans + ' of this trace\'s ' + t.spanCount +
+          ' spans were dropped while recording (the queue was full): they are not in the database.'));
+    }
+    if (this.ranged) {
+      head.appendChild(el('p', {className: 'notice ranged-notice'}, 'A large trace: ' + t.spanCount +
+          ' spans. Rows load as you scroll; the tree and the critical path cover all of them.'));
+    } else if (this.data.truncated) {
+      head.appendChild(el('p', {className: 'notice warn'}, (this.data.report
+          ? 'This report holds the first ' + this.data.spans.length + ' of the trace\'s ' + (this.data.report.storedSpans || t.spanCount) + ' stored spans, by start time (its limit, '
+            + (this.data.spanLimit || this.data.spans.length) + ', is set with tracewright report --max-spans).'
+          : 'This trace is larger than the view holds: the first ' + this.data.spans.length + ' spans are shown (limit ' +
+            (this.data.spanLimit || this.data.spans.length) + ').')));
+    } else if (this.data.report) {
+      head.appendChild(el('p', {className: 'muted report-holds'}, 'This report holds all ' + this.data.spans.length + ' spans of the trace.'));
     }
     head.appendChild(el('p', {className: 'legend'},
         el('span', {className: 'swatch critical'}), ' critical path  ',
@@ -270,18 +322,112 @@
   TraceView.prototype.axis = function () {
     var axis = el('div', {className: 'axis', 'aria-hidden': 'true'});
     axis.appendChild(el('div', {className: 'name-cell'}, 'Span'));
-    var lane = el('div', {className: 'lane'});
+    this.axisLane = el('div', {className: 'lane'});
+    this.updateAxis();
+    axis.appendChild(this.axisLane);
+    return axis;
+  };
+
+  TraceView.prototype.updateAxis = function () {
+    var lane = TW.clear(this.axisLane);
     for (var i = 0; i <= 4; i++) {
       var tick = el('span', {className: 'tick'}, TW.duration(this.model.total * i / 4));
       tick.style.left = (i * 25) + '%';
       lane.appendChild(tick);
     }
-    axis.appendChild(lane);
-    return axis;
   };
 
   TraceView.prototype.resize = function () {
-    this.spacer.style.height = (this.rows.length * ROW_HEIGHT) + 'px';
+    this.spacer.style.height = (this.count() * ROW_HEIGHT) + 'px';
+  };
+
+  /** How many rows are visible (folded subtrees hidden). */
+  TraceView.prototype.count = function () {
+    if (!this.ranged) return this.rows.length;
+    var hidden = 0;
+    this.ranged.hidden.forEach(function (h) { hidden += h[1]; });
+    return this.ranged.total - hidden;
+  };
+
+  /** The tree row (0 first, all spans) that visible row i shows: folded ranges are skipped. */
+  TraceView.prototype.treeRow = function (i) {
+    var row = i;
+    var hidden = this.ranged.hidden;
+    for (var h = 0; h < hidden.length && hidden[h][0] <= row; h++) row += hidden[h][1];
+    return row;
+  };
+
+  /** The node at visible row i, or null while its page has not arrived. */
+  TraceView.prototype.at = function (i) {
+    if (!this.ranged) return this.rows[i] || null;
+    if (i < 0 || i >= this.count()) return null;
+    return this.ranged.nodes[this.treeRow(i)] || null;
+  };
+
+  TraceView.prototype.indexOf = function (n) {
+    if (!this.ranged) return this.rows.indexOf(n);
+    var i = n.index;
+    var hidden = this.ranged.hidden;
+    for (var h = 0; h < hidden.length && hidden[h][0] <= n.index; h++) {
+      if (n.index < hidden[h][0] + hidden[h][1]) return -1;
+      i -= hidden[h][1];
+    }
+    return i;
+  };
+
+  /** Asks for the page of rows holding tree row r (once), then draws what arrived. */
+  TraceView.prototype.fetchRows = function (r) {
+    var ranged = this.ranged;
+    var page = Math.floor(r / PAGE_ROWS);
+    if (ranged.loading[page]) return;
+    ranged.loading[page] = true;
+    var self = this;
+    TW.api(ranged.url + '?from=' + (page * PAGE_ROWS) + '&limit=' + PAGE_ROWS).then(function (data) {
+      self.addRows(data);
+    }, function (error) {
+      ranged.loading[page] = false;
+      TW.say('Could not load rows ' + (page * PAGE_ROWS + 1) + ' to ' + ((page + 1) * PAGE_ROWS) + ': ' + error.message, true);
+    });
+  };
+
+  TraceView.prototype.addRows = function (data) {
+    var ranged = this.ranged;
+    var model = this.model;
+    var first = !ranged.total;
+    ranged.total = data.total;
+    if (data.t0) {
+      model.t0 = TW.timeMs(data.t0);
+      model.total = data.totalMs;
+    }
+    if (typeof data.criticalRows === 'number' && this.criticalItem) {
+      ranged.allCritical = data.criticalRows > 1 && data.criticalRows === data.total;
+      this.criticalItem.textContent = ranged.allCritical
+          ? 'all ' + data.criticalRows + ' spans: the trace waited for each (bold, outlined bars)'
+          : data.criticalRows + (data.criticalRows === 1 ? ' span' : ' spans') + ' (bold, outlined bars)';
+    }
+    var byEvent = {};
+    (data.events || []).forEach(function (e) { (byEvent[e.spanId] = byEvent[e.spanId] || []).push(e); });
+    data.rows.forEach(function (r) {
+      var s = r.span;
+      var start = TW.timeMs(s.startTime);
+      var end = s.endTime ? TW.timeMs(s.endTime) : start + (s.durationMs || 0);
+      var n = {span: s, index: r.row, start: start, end: Math.max(end, start), childCount: r.children, children: [], size: r.size,
+        parent: s.parentSpanId ? model.byId[s.parentSpanId] || null : null, depth: r.depth, critical: r.critical,
+        collapsed: false, events: byEvent[s.spanId] || []};
+      ranged.nodes[r.row] = n;
+      model.byId[s.spanId] = n;
+    });
+    if (first) {
+      this.resize();
+      if (this.axisLane) this.updateAxis();
+    }
+    if (this.wanted !== undefined && this.at(this.wanted)) {
+      var w = this.at(this.wanted);
+      this.wanted = undefined;
+      this.select(w);
+    } else {
+      this.render();
+    }
   };
 
   /** Puts in the DOM only the rows in view (and a few either side). */
@@ -289,10 +435,11 @@
     var top = this.viewport.scrollTop;
     var height = this.viewport.clientHeight || 600;
     var first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    var last = Math.min(this.rows.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+    var last = Math.min(this.count(), Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
     TW.clear(this.spacer);
     for (var i = first; i < last; i++) {
-      this.spacer.appendChild(this.row(this.rows[i], i));
+      var n = this.at(i);
+      this.spacer.appendChild(n ? this.row(n, i) : this.placeholder(i));
     }
     if (this.selected && this.selected.visibleIndex >= first && this.selected.visibleIndex < last) {
       this.viewport.setAttribute('aria-activedescendant', 'span-row-' + this.selected.index);
@@ -300,6 +447,20 @@
       this.viewport.removeAttribute('aria-activedescendant');
     }
   };
+
+  /** A row whose page is on its way: asked for now. */
+  TraceView.prototype.placeholder = function (i) {
+    var r = this.treeRow(i);
+    this.fetchRows(r);
+    var row = el('div', {className: 'row pending', role: 'treeitem', 'aria-busy': 'true'},
+        el('div', {className: 'name-cell muted'}, 'loading row ' + (r + 1) + '…'), el('div', {className: 'lane'}));
+    row.style.top = (i * ROW_HEIGHT) + 'px';
+    return row;
+  };
+
+  function childCount(n) {
+    return n.childCount !== undefined ? n.childCount : n.children.length;
+  }
 
   TraceView.prototype.row = function (n, i) {
     var s = n.span;
@@ -310,12 +471,12 @@
       id: 'span-row-' + n.index, role: 'treeitem', 'aria-level': n.depth + 1,
       'aria-selected': n === this.selected ? 'true' : 'false',
       dataset: {index: String(n.index)}});
-    if (n.children.length) row.setAttribute('aria-expanded', n.collapsed ? 'false' : 'true');
+    if (childCount(n)) row.setAttribute('aria-expanded', n.collapsed ? 'false' : 'true');
     row.style.top = (i * ROW_HEIGHT) + 'px';
 
     var name = el('div', {className: 'name-cell'});
     name.style.paddingLeft = (4 + n.depth * 14) + 'px';
-    name.appendChild(n.children.length
+    name.appendChild(childCount(n)
         ? el('span', {className: 'toggle', dataset: {toggle: '1'}, title: n.collapsed ? 'Expand' : 'Collapse'}, n.collapsed ? '▸' : '▾')
         : el('span', {className: 'toggle leaf'}, ''));
     name.appendChild(el('span', {className: 'span-name'}, s.name || '(unnamed)'));
@@ -338,7 +499,9 @@
       mark.style.left = percent(Math.max(0, Math.min(at, 100)));
       lane.appendChild(mark);
     }
-    var label = el('span', {className: 'bar-label'}, (s.endTime ? TW.duration(s.durationMs) : 'running') + (n.critical ? ' · critical' : ''));
+    // Said in words only where it tells something: when every span is on the path, the header says so once.
+    var everyRow = this.ranged ? this.ranged.allCritical : this.allCritical;
+    var label = el('span', {className: 'bar-label'}, (s.endTime ? TW.duration(s.durationMs) : 'running') + (n.critical && !everyRow ? ' · critical' : ''));
     if (left + width > 75) {
       label.classList.add('before');
       label.style.right = percent(100 - left);
@@ -362,43 +525,62 @@
   };
 
   TraceView.prototype.nodeAt = function (rowNode) {
+    if (!rowNode.dataset.index) return null; // a row still loading
     var index = Number(rowNode.dataset.index);
-    return this.model.byId[this.data.spans[index].spanId];
+    return this.ranged ? this.ranged.nodes[index] : this.model.byId[this.data.spans[index].spanId];
   };
 
   TraceView.prototype.key = function (e) {
     var n = this.selected;
-    var i = n ? this.rows.indexOf(n) : -1;
+    var i = n ? this.indexOf(n) : -1;
+    var lastRow = this.count() - 1;
     var handled = true;
     switch (e.key) {
-      case 'ArrowDown': this.select(this.rows[Math.min(this.rows.length - 1, i + 1)]); break;
-      case 'ArrowUp': this.select(this.rows[Math.max(0, i - 1)]); break;
-      case 'Home': this.select(this.rows[0]); break;
-      case 'End': this.select(this.rows[this.rows.length - 1]); break;
-      case 'PageDown': this.select(this.rows[Math.min(this.rows.length - 1, i + 20)]); break;
-      case 'PageUp': this.select(this.rows[Math.max(0, i - 20)]); break;
+      case 'ArrowDown': this.selectRow(Math.min(lastRow, i + 1)); break;
+      case 'ArrowUp': this.selectRow(Math.max(0, i - 1)); break;
+      case 'Home': this.selectRow(0); break;
+      case 'End': this.selectRow(lastRow); break;
+      case 'PageDown': this.selectRow(Math.min(lastRow, i + 20)); break;
+      case 'PageUp': this.selectRow(Math.max(0, i - 20)); break;
       case 'ArrowRight':
-        if (n && n.children.length && n.collapsed) this.toggle(n);
-        else if (n && n.children.length) this.select(n.children[0]);
+        if (n && childCount(n) && n.collapsed) this.toggle(n);
+        else if (n && childCount(n)) this.selectRow(i + 1); // the first child is the next row
         break;
       case 'ArrowLeft':
-        if (n && n.children.length && !n.collapsed) this.toggle(n);
+        if (n && childCount(n) && !n.collapsed) this.toggle(n);
         else if (n && n.parent) this.select(n.parent);
         break;
       case 'Enter':
       case ' ':
         if (n) this.toggle(n);
-        else this.select(this.rows[0]);
+        else this.selectRow(0);
         break;
       default: handled = false;
     }
     if (handled) e.preventDefault();
   };
 
+  /** Selects visible row i; one not loaded yet is scrolled to and selected when its page arrives. */
+  TraceView.prototype.selectRow = function (i) {
+    if (i < 0) return;
+    var n = this.at(i);
+    if (n) {
+      this.select(n);
+      return;
+    }
+    this.wanted = i;
+    this.viewport.scrollTop = Math.max(0, i * ROW_HEIGHT - this.viewport.clientHeight / 2);
+    this.render();
+  };
+
   TraceView.prototype.toggle = function (n) {
-    if (!n || !n.children.length) return;
+    if (!n || !childCount(n)) return;
     n.collapsed = !n.collapsed;
-    this.rows = visibleRows(this.model);
+    if (this.ranged) {
+      this.ranged.hidden = hiddenRanges(this.ranged.nodes);
+    } else {
+      this.rows = visibleRows(this.model);
+    }
     this.resize();
     this.render();
   };
@@ -410,7 +592,8 @@
       if (p.collapsed) { p.collapsed = false; changed = true; }
     }
     if (changed) {
-      this.rows = visibleRows(this.model);
+      if (this.ranged) this.ranged.hidden = hiddenRanges(this.ranged.nodes);
+      else this.rows = visibleRows(this.model);
       this.resize();
     }
   };
@@ -418,7 +601,7 @@
   TraceView.prototype.select = function (n) {
     if (!n) return;
     this.selected = n;
-    var i = this.rows.indexOf(n);
+    var i = this.indexOf(n);
     var top = i * ROW_HEIGHT;
     var view = this.viewport;
     if (top < view.scrollTop) view.scrollTop = top;
@@ -445,7 +628,12 @@
     var self = this;
     box.appendChild(el('div', {className: 'inspector-head'},
         el('h2', null, s.name || '(unnamed)'),
-        el('button', {type: 'button', className: 'close', onclick: function () { self.closeInspector(); }}, 'Close (Esc)')));
+        el('span', {className: 'inspector-buttons'},
+            el('button', {type: 'button', className: 'widen', 'aria-pressed': String(self.root.classList.contains('wide-inspector')),
+              title: 'Give the inspector more of the page (the waterfall narrows)', onclick: function (e) {
+                e.currentTarget.setAttribute('aria-pressed', String(self.root.classList.toggle('wide-inspector')));
+              }}, 'Wide'),
+            el('button', {type: 'button', className: 'close', onclick: function () { self.closeInspector(); }}, 'Close (Esc)'))));
 
     var facts = el('dl', {className: 'facts'});
     function fact(name, value) {

@@ -75,9 +75,10 @@
       el('td', null, box),
       el('td', {className: 'time'}, TW.time(t.startTime)),
       el('td', {className: 'name'}, el('a', {href: '/trace/' + t.traceId}, t.name || '(unnamed)'), ' ',
-          el('span', {className: 'muted id'}, TW.shortId(t.traceId))),
+          el('span', {className: 'muted id'}, TW.shortId(t.traceId)),
+          t.replayOf ? el('span', {className: 'tag replay', title: 'A replay of the recorded trace ' + t.replayOf}, 'replay of ' + TW.shortId(t.replayOf)) : null),
       el('td', {className: 'num'}, t.running ? 'running' : TW.duration(t.durationMs)),
-      el('td', {className: 'num'}, String(t.spanCount)),
+      el('td', {className: 'num'}, String(t.spanCount) + (t.droppedSpans ? ' (' + t.droppedSpans + ' dropped)' : '')),
       el('td', {className: 'num'}, TW.tokens(t.inputTokens + t.outputTokens)),
       el('td', {className: 'num'}, TW.cost(t.costUsd, t.unpricedCalls)),
       el('td', null, el('span', {className: 'status status-' + status.split(',')[0]}, status))

@@ -277,7 +277,7 @@ class TraceExplorerBrowserTest {
 
     WebElement tree = browser.driver.findElement(By.cssSelector(".viewport"));
     browser.js("document.activeElement.blur(); window.scrollTo(0, 0);");
-    for (int tabs = 0; tabs < 10 && !Boolean.TRUE.equals(browser.js("return document.activeElement.classList.contains('viewport');")); tabs++) {
+    for (int tabs = 0; tabs < 20 && !Boolean.TRUE.equals(browser.js("return document.activeElement.classList.contains('viewport');")); tabs++) {
       browser.driver.switchTo().activeElement().sendKeys(Keys.TAB);
     }
     assertEquals(Boolean.TRUE, browser.js("return document.activeElement.classList.contains('viewport');"), "Tab reaches the span tree");
@@ -469,9 +469,9 @@ class TraceExplorerBrowserTest {
     browser.open(url("/compare?a=" + planA + "&b=" + planB));
     browser.await(By.cssSelector("table.compare-rows tbody tr"));
     assertTrue(browser.driver.findElement(By.cssSelector("#compare")).getText().contains("The traces differ"));
-    assertEquals("output changed", compareRow("answer").findElement(By.cssSelector("td.change")).getText());
-    assertEquals("added in B", compareRow("verify").findElement(By.cssSelector("td.change")).getText());
-    assertEquals("same", compareRow("think").findElement(By.cssSelector("td.change")).getText());
+    assertEquals("output changed", compareRow("answer").findElement(By.cssSelector("td.change .change-label")).getText());
+    assertEquals("added in B", compareRow("verify").findElement(By.cssSelector("td.change .change-label")).getText());
+    assertEquals("same", compareRow("think").findElement(By.cssSelector("td.change .change-label")).getText());
     assertTrue(compareRow("answer").getAttribute("class").contains("output-changed"));
     assertTrue(browser.driver.findElement(By.cssSelector(".totals-table")).getText().contains("Spans"));
     browser.screenshot("compare");
@@ -483,13 +483,20 @@ class TraceExplorerBrowserTest {
   }
 
   private static WebElement compareRow(String name) {
-    return browser.driver.findElements(By.cssSelector("table.compare-rows tbody tr")).stream()
+    return browser.driver.findElements(By.cssSelector("table.compare-rows > tbody > tr:not(.content-row)")).stream()
         .filter(r -> r.findElement(By.cssSelector("td.name")).getText().equals(name)).findFirst().orElseThrow();
   }
 
   @Test
   @Order(8)
   void aReplayedRunLinksToItsComparisonWithTheRecordedRun() throws Exception {
+    browser.open(url("/?status=all"));
+    WebElement tag = browser.await(By.cssSelector("tr[data-trace-id='" + replayedId + "'] .tag.replay")).get(0);
+    assertEquals("replay of " + planA.substring(0, 16), tag.getText(), "the list marks a replayed run");
+    assertTrue(browser.driver.findElements(By.cssSelector("tr[data-trace-id='" + planA + "'] .tag.replay")).isEmpty(), "the recorded run is no replay");
+    browser.screenshot("traces-replay");
+    assertEquals("image/svg+xml", browser.js("return fetch('/favicon.ico').then(r => r.headers.get('Content-Type'));"), "a favicon");
+    assertEquals(1L, browser.js("return document.querySelectorAll('link[rel=icon]').length;"));
     browser.open(url("/trace/" + replayedId));
     WebElement link = browser.await(By.cssSelector(".totals a.replay-of")).get(0);
     assertEquals(planA.substring(0, 16) + " (compare)", link.getText());
