@@ -6,12 +6,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * tokens, cost and a latency histogram ({@link LatencyHistogram}), so statistics over any window read
  * a row per hour and name instead of every span. They change only in the transaction that writes or
  * deletes what they count: the writer adds each batch's new spans and ended traces, a prune
- * subtracts the traces it deletes, migration 7 fills them from an existing file a day at a time.
+ * subtracts the traces it deletes, migration 7 fills them from an existing file in one streaming pass.
  *
  * <p>Rows are shared by every process writing the file (H2's AUTO_SERVER), so a change locks its row
  * ({@code SELECT ... FOR UPDATE}), merges and writes it back, or inserts it when there is none; an
@@ -272,38 +272,54 @@ public final class Rollups {
   }
 
   /**
-   * Migration 7: the rollups of an existing file, from its spans and ended traces a day at a time
-   * (through the time indexes), so the aggregation holds one day's groups in memory, not the file's.
+   * Migration 7: the rollups of an existing file, from one pass over its spans and traces (H2's lazy
+   * execution streams the rows rather than holding them), added up in Java and written every
+   * {@link #BACKFILL_KEYS} rows of rollups, so memory stays flat however large the file. A key met
+   * again after a write is merged into its row.
    */
   static void backfill(Connection c) throws SQLException {
-    Instant first;
-    Instant last;
-    try (PreparedStatement st = c.prepareStatement(
-            "SELECT LEAST((SELECT MIN(start_time) FROM spans), (SELECT MIN(start_time) FROM traces)),"
-                + " GREATEST((SELECT MAX(start_time) FROM spans), (SELECT MAX(start_time) FROM traces))");
-        ResultSet rs = st.executeQuery()) {
-      rs.next();
-      OffsetDateTime min = rs.getObject(1, OffsetDateTime.class);
-      if (min == null) {
-        return; // an empty file
-      }
-      first = min.toInstant().truncatedTo(ChronoUnit.DAYS);
-      last = rs.getObject(2, OffsetDateTime.class).toInstant();
-    }
-    try (PreparedStatement spans = c.prepareStatement(SPAN_AGGREGATE.formatted("WHERE start_time >= ? AND start_time < ?"));
-        PreparedStatement traces = c.prepareStatement(TRACE_AGGREGATE.formatted("AND start_time >= ? AND start_time < ?"))) {
-      for (Instant day = first; !day.isAfter(last); day = day.plus(1, ChronoUnit.DAYS)) {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET LAZY_QUERY_EXECUTION TRUE");
+      try {
         Changes changes = new Changes();
-        for (PreparedStatement st : List.of(spans, traces)) {
-          st.setObject(1, OffsetDateTime.ofInstant(day, ZoneOffset.UTC));
-          st.setObject(2, OffsetDateTime.ofInstant(day.plus(1, ChronoUnit.DAYS), ZoneOffset.UTC));
-          try (ResultSet rs = st.executeQuery()) {
-            changes.read(rs, st == spans, 1);
+        try (ResultSet rs = st.executeQuery(
+            "SELECT start_time, name, model, status, input_tokens, output_tokens, cost_usd, duration_ms FROM spans")) {
+          while (rs.next()) {
+            String model = rs.getString(3);
+            Key key = new Key(hour(rs.getObject(1, OffsetDateTime.class).toInstant()), rs.getString(2), model == null ? NO_MODEL : model);
+            changes.spans.computeIfAbsent(key, k -> new Delta())
+                .add(SpanRecord.ERROR.equals(rs.getString(4)), longOrNull(rs, 5), longOrNull(rs, 6), rs.getBigDecimal(7), rs.getDouble(8), true, 1);
+            if (changes.spans.size() >= BACKFILL_KEYS) {
+              changes.apply(c);
+              changes = new Changes();
+            }
+          }
+        }
+        try (ResultSet rs = st.executeQuery(
+            "SELECT start_time, name, status, duration_ms, input_tokens, output_tokens, cost_usd FROM traces")) {
+          while (rs.next()) {
+            double duration = rs.getDouble(4);
+            changes.addTrace(rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getString(2), rs.getString(3), rs.wasNull() ? null : duration,
+                rs.getLong(5), rs.getLong(6), rs.getBigDecimal(7), 1);
+            if (changes.traces.size() >= BACKFILL_KEYS) {
+              changes.apply(c);
+              changes = new Changes();
+            }
           }
         }
         changes.apply(c);
+      } finally {
+        st.execute("SET LAZY_QUERY_EXECUTION FALSE");
       }
     }
+  }
+
+  /** Rollup rows the backfill adds up in memory before it writes them: a few MB at most. */
+  static final int BACKFILL_KEYS = 20_000;
+
+  private static Long longOrNull(ResultSet rs, int column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : v;
   }
 
   private Rollups() {}
