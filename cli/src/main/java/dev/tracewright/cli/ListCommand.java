@@ -31,8 +31,12 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = "--incomplete", description = "Only traces whose root has not ended: still running, or the agent stopped.")
   boolean incomplete;
 
-  @Option(names = "--name", paramLabel = "NAME", description = "Only traces with this name (the root span's).")
+  @Option(names = "--name", paramLabel = "TEXT", description = "Only traces whose name (the root span's) contains TEXT, ignoring case.")
   String name;
+
+  @Option(names = "--text", paramLabel = "PHRASE",
+      description = "Only traces whose stored content (an input, an output or an error message, as recorded and redacted) contains PHRASE, ignoring case.")
+  String text;
 
   @Option(names = "--model", paramLabel = "MODEL", description = "Only traces with a call to this model.")
   String model;
@@ -68,12 +72,12 @@ final class ListCommand implements Callable<Integer> {
         : errors ? TraceQuery.Status.ANY_ERROR
         : incomplete ? TraceQuery.Status.INCOMPLETE
         : TraceQuery.Status.ALL;
-    TraceQuery query = new TraceQuery(limit, null, null, since, null, name, status, model, null, sort);
+    TraceQuery query = new TraceQuery(limit, null, null, since, null, name, status, model, null, sort, text);
     PrintWriter out = spec.commandLine().getOut();
     try (TraceDb traces = pricing.apply(db.open())) {
       List<TraceRecord> found = traces.traces(query);
       if (found.isEmpty()) {
-        boolean filtered = status != TraceQuery.Status.ALL || since != null || name != null || model != null;
+        boolean filtered = status != TraceQuery.Status.ALL || since != null || name != null || model != null || text != null;
         out.println("no traces" + (filtered ? " match" : "") + " in " + traces.dataFile());
         return 0;
       }

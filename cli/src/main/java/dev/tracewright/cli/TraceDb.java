@@ -10,6 +10,7 @@ import dev.tracewright.runtime.store.H2Store;
 import dev.tracewright.runtime.store.LoopbackOnly;
 import dev.tracewright.runtime.store.SpanRecord;
 import dev.tracewright.runtime.store.Schema;
+import dev.tracewright.runtime.store.ContentWords;
 import dev.tracewright.runtime.store.TraceRecord;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -372,10 +373,19 @@ public final class TraceDb implements AutoCloseable {
         return null;
       }
     }
+    // A name filter matches every trace name containing its text: those names, listed from the name
+    // index (one entry per distinct name), are then looked up as the exact names they are.
+    List<String> names = null;
+    if (query.name() != null) {
+      names = traceNamesContaining(query.name());
+      if (names != null && names.isEmpty()) {
+        return null;
+      }
+    }
     // A rare name (or none at all) is read through its own index; a common one by walking traces
     // newest first, which stops at the page's last row. Sorting every trace of a common name cost
     // 2.9 s on 10 M spans; scanning for a name that no trace has would read them all.
-    boolean rareName = query.name() != null && rare("SELECT 1 FROM traces WHERE name = ?", query.name());
+    boolean rareName = names != null && rare("SELECT 1 FROM traces m WHERE " + nameIn(names), names.toArray());
     boolean rareModel = query.model() != null && rare("SELECT 1 FROM spans m WHERE m.model = ?", query.model());
     boolean rareSpanName = spanNames != null && rare("SELECT 1 FROM spans m WHERE " + nameIn(spanNames), spanNames.toArray());
     // Few traces with errors (the usual case): read them through their flag's index and sort those,
@@ -400,9 +410,12 @@ public final class TraceDb implements AutoCloseable {
       sql.append(" AND t.start_time < ?");
       params.add(time(query.until()));
     }
-    if (query.name() != null) {
-      sql.append(" AND t.name = ?");
-      params.add(query.name());
+    if (names != null) {
+      sql.append(" AND ").append(nameIn(names).replace("m.name", "t.name"));
+      params.addAll(names);
+    } else if (query.name() != null) {
+      sql.append(" AND LOWER(t.name) LIKE ? ESCAPE '\\'");
+      params.add("%" + likeEscaped(query.name().toLowerCase(Locale.ROOT)) + "%");
     }
     switch (query.status()) {
       case FAILED -> sql.append(" AND t.status = 'ERROR'");
@@ -421,6 +434,9 @@ public final class TraceDb implements AutoCloseable {
     } else if (query.spanText() != null) {
       sql.append(" AND EXISTS (SELECT 1 FROM spans n WHERE n.trace_id = t.trace_id AND LOWER(n.name) LIKE ? ESCAPE '\\')");
       params.add("%" + likeEscaped(query.spanText().toLowerCase(Locale.ROOT)) + "%");
+    }
+    if (query.text() != null) {
+      contentFilter(sql, params, query.text());
     }
     sql.append(switch (sort) {
       case NEWEST -> " ORDER BY t.start_time DESC, t.trace_id DESC";
@@ -502,6 +518,58 @@ public final class TraceDb implements AutoCloseable {
       sql.append(" AND EXISTS (SELECT 1 FROM spans m WHERE m.trace_id = t.trace_id AND ").append(condition).append(")");
     }
     params.addAll(values);
+  }
+
+  /**
+   * Traces whose stored content contains {@code phrase}, case-insensitive: those whose words filter
+   * ({@link ContentWords}) holds every word of it, one {@code BITAND} a trace, and of those the ones
+   * where an input, an output (preview or full) or an error message holds the phrase as stored.
+   */
+  private void contentFilter(StringBuilder sql, List<Object> params, String phrase) throws SQLException {
+    if (!ContentWords.hasWords(phrase)) {
+      throw new CliException("'" + TerminalText.escape(phrase) + "' has no word to search for: give letters or digits");
+    }
+    if (hasContentWords()) {
+      String mask = "CAST(? AS VARBINARY(" + ContentWords.BYTES + "))";
+      sql.append(" AND BITAND(t.content_words, ").append(mask).append(") = ").append(mask);
+      byte[] words = ContentWords.of(phrase);
+      params.add(words);
+      params.add(words);
+    }
+    String like = "LIKE ? ESCAPE '\\'";
+    sql.append(" AND EXISTS (SELECT 1 FROM spans v WHERE v.trace_id = t.trace_id AND (LOWER(v.input_preview) ").append(like)
+        .append(" OR LOWER(v.output_preview) ").append(like).append(" OR LOWER(v.error_message) ").append(like)
+        .append(" OR EXISTS (SELECT 1 FROM blobs b WHERE b.hash = v.input_ref AND LOWER(b.content) ").append(like).append(')')
+        .append(" OR EXISTS (SELECT 1 FROM blobs b WHERE b.hash = v.output_ref AND LOWER(b.content) ").append(like).append(")))");
+    String pattern = "%" + likeEscaped(phrase.trim().toLowerCase(Locale.ROOT)) + "%";
+    for (int i = 0; i < 5; i++) {
+      params.add(pattern);
+    }
+  }
+
+  private Boolean hasContentWords;
+
+  /** Whether traces have their words filter (schema 10 and later; an older file opened read-only has none, and is searched by reading content). */
+  private boolean hasContentWords() throws SQLException {
+    if (hasContentWords == null) {
+      try (ResultSet rs = connection.getMetaData().getColumns(null, "PUBLIC", "TRACES", "CONTENT_WORDS")) {
+        hasContentWords = rs.next();
+      }
+    }
+    return hasContentWords;
+  }
+
+  /** Above this many distinct trace names, a name filter falls back to LIKE on every trace. */
+  static final int MAX_TRACE_NAMES = 10_000;
+
+  /** The distinct trace names that contain {@code text} (case-insensitive), through the name index; null when there are too many to list. */
+  private List<String> traceNamesContaining(String text) throws SQLException {
+    List<String> all = select("SELECT DISTINCT name FROM traces LIMIT ?", rs -> rs.getString(1), List.of(MAX_TRACE_NAMES + 1));
+    if (all.size() > MAX_TRACE_NAMES) {
+      return null;
+    }
+    String wanted = text.toLowerCase(Locale.ROOT);
+    return all.stream().filter(n -> n != null && n.toLowerCase(Locale.ROOT).contains(wanted)).toList();
   }
 
   private static String nameIn(List<String> names) {
@@ -645,6 +713,20 @@ public final class TraceDb implements AutoCloseable {
           }
           return null;
         }, new ArrayList<>(ids));
+    return out;
+  }
+
+  /** The input and output previews (as stored: redacted, cut) of these spans, by span ID; primary-key reads. */
+  public Map<String, List<String>> previews(List<String> spanIds) throws SQLException {
+    List<String> ids = spanIds.stream().filter(java.util.Objects::nonNull).distinct().toList();
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    select("SELECT span_id, input_preview, output_preview FROM spans WHERE span_id IN (" + "?,".repeat(ids.size() - 1) + "?)", rs -> {
+      out.put(rs.getString(1), java.util.Arrays.asList(rs.getString(2), rs.getString(3)));
+      return null;
+    }, new ArrayList<>(ids));
     return out;
   }
 

@@ -7,7 +7,8 @@ import java.util.Objects;
  * Which traces to list, newest first: a page of at most {@code limit}, after the trace
  * {@code (before, beforeId)} in that order (the previous page's last; null for the first page) and
  * started in {@code [since, until)},
- * optionally only those with a name, a status, a model or a span whose name contains some text.
+ * optionally only those whose name contains some text, with a status, a model, a span whose name
+ * contains some text, or stored content that contains a phrase ({@code text}).
  * Every filter is applied while walking an index of {@code traces} newest first, so a page costs
  * the rows it returns plus the ones it skips, never the whole table.
  */
@@ -21,7 +22,8 @@ public record TraceQuery(
     Status status,
     String model,
     String spanText,
-    Sort sort) {
+    Sort sort,
+    String text) {
 
   /** The order of the list: newest first (default), or the largest of a measure first (ties newest first). */
   public enum Sort {
@@ -38,6 +40,12 @@ public record TraceQuery(
     Sort(String column) {
       this.column = column;
     }
+  }
+
+  /** Without a content search. */
+  public TraceQuery(
+      int limit, Instant before, String beforeId, Instant since, Instant until, String name, Status status, String model, String spanText, Sort sort) {
+    this(limit, before, beforeId, since, until, name, status, model, spanText, sort, null);
   }
 
   /** Newest first. */
@@ -71,6 +79,7 @@ public record TraceQuery(
     name = blankToNull(name);
     model = blankToNull(model);
     spanText = blankToNull(spanText);
+    text = blankToNull(text);
   }
 
   public static TraceQuery recent(int limit) {
@@ -78,20 +87,25 @@ public record TraceQuery(
   }
 
   public TraceQuery since(Instant from) {
-    return new TraceQuery(limit, before, beforeId, from, until, name, status, model, spanText, sort);
+    return new TraceQuery(limit, before, beforeId, from, until, name, status, model, spanText, sort, text);
   }
 
   public TraceQuery status(Status only) {
-    return new TraceQuery(limit, before, beforeId, since, until, name, only, model, spanText, sort);
+    return new TraceQuery(limit, before, beforeId, since, until, name, only, model, spanText, sort, text);
   }
 
   public TraceQuery sorted(Sort by) {
-    return new TraceQuery(limit, before, beforeId, since, until, name, status, model, spanText, by);
+    return new TraceQuery(limit, before, beforeId, since, until, name, status, model, spanText, by, text);
+  }
+
+  /** Only traces whose stored content contains {@code phrase} (case-insensitive). */
+  public TraceQuery text(String phrase) {
+    return new TraceQuery(limit, before, beforeId, since, until, name, status, model, spanText, sort, phrase);
   }
 
   /** The next page: traces that come after {@code last} in this query's order. */
   public TraceQuery after(dev.tracewright.runtime.store.TraceRecord last) {
-    return new TraceQuery(limit, last.startTime(), last.traceId(), since, until, name, status, model, spanText, sort);
+    return new TraceQuery(limit, last.startTime(), last.traceId(), since, until, name, status, model, spanText, sort, text);
   }
 
   private static String blankToNull(String s) {

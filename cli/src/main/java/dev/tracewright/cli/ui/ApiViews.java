@@ -4,6 +4,7 @@ import dev.tracewright.runtime.store.EventRecord;
 import dev.tracewright.runtime.store.SpanRecord;
 import dev.tracewright.runtime.store.TraceRecord;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** The API's JSON shapes: stable names for the read model's records (times as ISO-8601 UTC, durations in ms). */
@@ -18,17 +19,20 @@ final class ApiViews {
   record TraceView(
       String traceId, String name, String service, String status, boolean running, String startTime, String endTime,
       double durationMs, int spanCount, int errorCount, long inputTokens, long outputTokens, Double costUsd, int unpricedCalls,
-      int droppedSpans, String replayOf) {
+      int droppedSpans, String replayOf, String inputPreview, String outputPreview) {
 
     static TraceView of(TraceRecord t) {
-      return of(t, null);
+      return of(t, null, null);
     }
 
-    /** With {@code replayOf}: the recorded trace this run replayed (its root's tracewright.replay_of), or null. */
-    static TraceView of(TraceRecord t, String replayOf) {
+    /**
+     * With {@code replayOf}: the recorded trace this run replayed (its root's tracewright.replay_of),
+     * or null; {@code previews}: the root span's input and output previews as stored, or null.
+     */
+    static TraceView of(TraceRecord t, String replayOf, List<String> previews) {
       return new TraceView(t.traceId(), t.name(), t.serviceName(), t.status(), t.isIncomplete(), iso(t.startTime()), iso(t.endTime()),
           t.durationMs(), t.spanCount(), t.errorCount(), t.inputTokens(), t.outputTokens(), t.costUsd(), t.unpricedCalls(),
-          t.droppedSpans(), replayOf);
+          t.droppedSpans(), replayOf, previews == null ? null : previews.get(0), previews == null ? null : previews.get(1));
     }
   }
 

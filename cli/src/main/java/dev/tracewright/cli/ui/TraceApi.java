@@ -30,7 +30,7 @@ final class TraceApi {
   static final int MAX_CONTENT_CHARS = 1 << 20;
   static final int MAX_STATS_ROWS = 1_000;
 
-  private static final List<String> LIST_PARAMS = List.of("limit", "before", "beforeId", "since", "until", "name", "status", "model", "q", "sort");
+  private static final List<String> LIST_PARAMS = List.of("limit", "before", "beforeId", "since", "until", "name", "status", "model", "q", "text", "sort");
 
   private final TraceReads db;
   private final int maxSpans;
@@ -81,13 +81,16 @@ final class TraceApi {
     }
     // One more than asked tells whether another page follows.
     TraceQuery query = new TraceQuery(limit + 1, before, beforeId, time("since", p.get("since")), time("until", p.get("until")),
-        p.get("name"), status(p.get("status")), p.get("model"), p.get("q"), sort(p.get("sort")));
+        p.get("name"), status(p.get("status")), p.get("model"), p.get("q"), sort(p.get("sort")), p.get("text"));
     List<TraceRecord> found = db.read(traces -> traces.traces(query));
     boolean more = found.size() > limit;
     List<TraceRecord> page = more ? found.subList(0, limit) : found;
     Map<String, Object> out = new LinkedHashMap<>();
-    Map<String, String> replays = db.read(traces -> traces.replayOf(page.stream().map(TraceRecord::rootSpanId).toList()));
-    out.put("traces", page.stream().map(t -> ApiViews.TraceView.of(t, t.rootSpanId() == null ? null : replays.get(t.rootSpanId()))).toList());
+    List<String> roots = page.stream().map(TraceRecord::rootSpanId).toList();
+    Map<String, String> replays = db.read(traces -> traces.replayOf(roots));
+    Map<String, List<String>> previews = db.read(traces -> traces.previews(roots));
+    out.put("traces", page.stream().map(t -> ApiViews.TraceView.of(t, t.rootSpanId() == null ? null : replays.get(t.rootSpanId()),
+        t.rootSpanId() == null ? null : previews.get(t.rootSpanId()))).toList());
     if (more) {
       TraceRecord last = page.get(page.size() - 1);
       out.put("next", Map.of("before", ApiViews.iso(last.startTime()), "beforeId", last.traceId()));

@@ -76,6 +76,7 @@ public final class H2Store implements TraceStore {
   private PreparedStatement addReferences;
   private PreparedStatement lockTraces;
   private PreparedStatement markFailed;
+  private PreparedStatement addWords;
 
   private H2Store(String url, String user, String password, Path file) {
     this.url = url;
@@ -187,6 +188,7 @@ public final class H2Store implements TraceStore {
         addReferences.clearBatch();
         insertStartedTrace.clearBatch();
         markFailed.clearBatch();
+        addWords.clearBatch();
         // The spans already there are in the rollups already: only the others are added to them.
         java.util.Set<String> stored = storedSpans(c, batch);
         try (PreparedStatement spans = c.prepareStatement(MERGE_SPAN);
@@ -259,6 +261,7 @@ public final class H2Store implements TraceStore {
       markFailed.executeBatch();
     }
     rollups.apply(spans.getConnection());
+    ContentWords.write(addWords, ContentWords.ofBatch(batch));
   }
 
   /**
@@ -594,6 +597,7 @@ public final class H2Store implements TraceStore {
       lockTraces = c.prepareStatement("SELECT trace_id, name, start_time, status, duration_ms, input_tokens, output_tokens, cost_usd"
           + " FROM traces WHERE trace_id = ANY(?) FOR UPDATE");
       markFailed = c.prepareStatement("UPDATE traces SET has_error = TRUE WHERE trace_id = ? AND NOT has_error");
+      addWords = c.prepareStatement(ContentWords.ADD);
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;

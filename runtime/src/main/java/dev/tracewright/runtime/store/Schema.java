@@ -184,7 +184,12 @@ public final class Schema {
                   WHERE t.status = 'ERROR' OR t.error_count > 0
                      OR t.trace_id IN (SELECT e.trace_id FROM spans e WHERE e.status = 'ERROR')""",
                   // Here rather than in INDEXES, which also run over databases migrated only part way.
-                  "CREATE INDEX IF NOT EXISTS traces_by_error ON traces(has_error, start_time)")));
+                  "CREATE INDEX IF NOT EXISTS traces_by_error ON traces(has_error, start_time)")),
+          new Migration(
+              10,
+              "traces.content_words: a Bloom filter of the words of the trace's stored content, for content search",
+              List.of("ALTER TABLE traces ADD COLUMN content_words VARBINARY(" + ContentWords.BYTES + ")"),
+              ContentWords::backfill));
 
   /**
    * Every read of the CLI, the UI and the console's views walks one of these and touches only the

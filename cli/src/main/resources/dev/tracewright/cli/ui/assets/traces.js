@@ -9,7 +9,7 @@
  */
 'use strict';
 (function (TW) {
-  var FILTERS = ['name', 'status', 'model', 'since', 'until', 'q', 'sort'];
+  var FILTERS = ['name', 'status', 'model', 'since', 'until', 'q', 'text', 'sort'];
   var PAGE = 50;
   var POLL_MS = 2000;
   var el = TW.el;
@@ -76,13 +76,22 @@
       el('td', {className: 'time'}, TW.time(t.startTime)),
       el('td', {className: 'name'}, el('a', {href: '/trace/' + t.traceId}, t.name || '(unnamed)'), ' ',
           el('span', {className: 'muted id'}, TW.shortId(t.traceId)),
-          t.replayOf ? el('span', {className: 'tag replay', title: 'A replay of the recorded trace ' + t.replayOf}, 'replay of ' + TW.shortId(t.replayOf)) : null),
+          t.replayOf ? el('span', {className: 'tag replay', title: 'A replay of the recorded trace ' + t.replayOf}, 'replay of ' + TW.shortId(t.replayOf)) : null,
+          preview('in', 'Input', t.inputPreview), preview('out', 'Output', t.outputPreview)),
       el('td', {className: 'num'}, t.running ? 'running' : TW.duration(t.durationMs)),
       el('td', {className: 'num'}, String(t.spanCount) + (t.droppedSpans ? ' (' + t.droppedSpans + ' dropped)' : '')),
       el('td', {className: 'num'}, TW.tokens(t.inputTokens + t.outputTokens)),
       el('td', {className: 'num'}, TW.cost(t.costUsd, t.unpricedCalls)),
       el('td', null, el('span', {className: 'status status-' + status.split(',')[0]}, status))
     ];
+  }
+
+  /** The root's input or output preview on one line (as stored: redacted, cut), all of it in the tooltip; text, never HTML. */
+  function preview(which, label, text) {
+    if (text == null || text === '') return null;
+    var line = String(text).replace(/\s+/g, ' ').trim();
+    return el('div', {className: 'preview preview-' + which, title: label + ': ' + String(text)},
+        el('span', {className: 'muted preview-label'}, which === 'in' ? '→ ' : '← '), line);
   }
 
   function rowFor(t, fresh) {
