@@ -184,7 +184,24 @@ public final class Schema {
                   WHERE t.status = 'ERROR' OR t.error_count > 0
                      OR t.trace_id IN (SELECT e.trace_id FROM spans e WHERE e.status = 'ERROR')""",
                   // Here rather than in INDEXES, which also run over databases migrated only part way.
-                  "CREATE INDEX IF NOT EXISTS traces_by_error ON traces(has_error, start_time)")));
+                  "CREATE INDEX IF NOT EXISTS traces_by_error ON traces(has_error, start_time)")),
+          new Migration(
+              9,
+              "traces.session_id, traces.user_id and trace_tags (Tracewright.session/user/tag), indexed for the list's filters",
+              List.of(
+                  // Nothing to backfill: no earlier version wrote session.id, user.id or tag.tags.
+                  "ALTER TABLE traces ADD COLUMN session_id CHARACTER VARYING",
+                  "ALTER TABLE traces ADD COLUMN user_id CHARACTER VARYING",
+                  """
+                  CREATE TABLE trace_tags (
+                    tag CHARACTER VARYING NOT NULL,
+                    trace_id CHAR(32) NOT NULL,
+                    PRIMARY KEY (tag, trace_id)
+                  )""",
+                  // Here rather than in INDEXES, which also run over databases migrated only part way.
+                  "CREATE INDEX IF NOT EXISTS trace_tags_by_trace ON trace_tags(trace_id)", // a trace's tags, and prune
+                  "CREATE INDEX IF NOT EXISTS traces_by_session ON traces(session_id, start_time)",
+                  "CREATE INDEX IF NOT EXISTS traces_by_user ON traces(user_id, start_time)")));
 
   /**
    * Every read of the CLI, the UI and the console's views walks one of these and touches only the
