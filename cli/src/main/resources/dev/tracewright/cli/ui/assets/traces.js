@@ -9,7 +9,7 @@
  */
 'use strict';
 (function (TW) {
-  var FILTERS = ['name', 'status', 'model', 'since', 'until', 'q', 'sort'];
+  var FILTERS = ['name', 'status', 'model', 'tag', 'session', 'user', 'since', 'until', 'q', 'sort'];
   var PAGE = 50;
   var POLL_MS = 2000;
   var el = TW.el;
@@ -66,6 +66,30 @@
     return ta > tb || (ta === tb && a.traceId > b.traceId);
   }
 
+  /** This list with one more filter set (a tag, session or user clicked in a row). */
+  function filteredBy(name, value) {
+    var params = new URLSearchParams(filters);
+    params.set(name, value);
+    return location.pathname + '?' + params.toString();
+  }
+
+  /** The trace's session, user and tags as chips that filter the list; recorded values, so text only. */
+  function labels(t) {
+    var chips = [];
+    if (t.sessionId) {
+      chips.push(el('a', {className: 'tag label session', href: filteredBy('session', t.sessionId), title: 'Traces of this session'},
+          'session ' + t.sessionId));
+    }
+    if (t.userId) {
+      chips.push(el('a', {className: 'tag label user', href: filteredBy('user', t.userId), title: 'Traces of this user'},
+          'user ' + t.userId));
+    }
+    (t.tags || []).forEach(function (tag) {
+      chips.push(el('a', {className: 'tag label', href: filteredBy('tag', tag), title: 'Traces with this tag'}, tag));
+    });
+    return chips;
+  }
+
   function cells(t) {
     var status = TW.statusLabel(t);
     var box = el('input', {type: 'checkbox', 'aria-label': 'Select ' + (t.name || 'trace') + ' ' + TW.time(t.startTime) + ' to compare',
@@ -76,7 +100,8 @@
       el('td', {className: 'time'}, TW.time(t.startTime)),
       el('td', {className: 'name'}, el('a', {href: '/trace/' + t.traceId}, t.name || '(unnamed)'), ' ',
           el('span', {className: 'muted id'}, TW.shortId(t.traceId)),
-          t.replayOf ? el('span', {className: 'tag replay', title: 'A replay of the recorded trace ' + t.replayOf}, 'replay of ' + TW.shortId(t.replayOf)) : null),
+          t.replayOf ? el('span', {className: 'tag replay', title: 'A replay of the recorded trace ' + t.replayOf}, 'replay of ' + TW.shortId(t.replayOf)) : null,
+          labels(t)),
       el('td', {className: 'num'}, t.running ? 'running' : TW.duration(t.durationMs)),
       el('td', {className: 'num'}, String(t.spanCount) + (t.droppedSpans ? ' (' + t.droppedSpans + ' dropped)' : '')),
       el('td', {className: 'num'}, TW.tokens(t.inputTokens + t.outputTokens)),
@@ -94,7 +119,8 @@
   function update(t) {
     var entry = shown[t.traceId];
     var was = entry.trace;
-    if (was.running === t.running && was.spanCount === t.spanCount && was.status === t.status && was.durationMs === t.durationMs) return;
+    if (was.running === t.running && was.spanCount === t.spanCount && was.status === t.status && was.durationMs === t.durationMs &&
+        was.sessionId === t.sessionId && was.userId === t.userId && String(was.tags) === String(t.tags)) return;
     var row = rowFor(t, false);
     entry.row.replaceWith(row);
   }
