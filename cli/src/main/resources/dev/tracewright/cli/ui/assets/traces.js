@@ -73,20 +73,19 @@
     return location.pathname + '?' + params.toString();
   }
 
-  /** The trace's session, user and tags as chips that filter the list; recorded values, so text only. */
+  /**
+   * The trace's session, user and tags as chips that filter the list (buttons, so the row's only link
+   * stays its name); recorded values, so text only.
+   */
   function labels(t) {
+    function chip(kind, value, text, title) {
+      return el('button', {type: 'button', className: 'tag label' + (kind === 'tag' ? '' : ' ' + kind), title: title,
+        dataset: {filter: kind}, onclick: function () { location.assign(filteredBy(kind, value)); }}, text);
+    }
     var chips = [];
-    if (t.sessionId) {
-      chips.push(el('a', {className: 'tag label session', href: filteredBy('session', t.sessionId), title: 'Traces of this session'},
-          'session ' + t.sessionId));
-    }
-    if (t.userId) {
-      chips.push(el('a', {className: 'tag label user', href: filteredBy('user', t.userId), title: 'Traces of this user'},
-          'user ' + t.userId));
-    }
-    (t.tags || []).forEach(function (tag) {
-      chips.push(el('a', {className: 'tag label', href: filteredBy('tag', tag), title: 'Traces with this tag'}, tag));
-    });
+    if (t.sessionId) chips.push(chip('session', t.sessionId, 'session ' + t.sessionId, 'Only the traces of this session'));
+    if (t.userId) chips.push(chip('user', t.userId, 'user ' + t.userId, 'Only the traces of this user'));
+    (t.tags || []).forEach(function (tag) { chips.push(chip('tag', tag, tag, 'Only the traces with this tag')); });
     return chips;
   }
 
