@@ -11,6 +11,7 @@ import dev.tracewright.runtime.store.LoopbackOnly;
 import dev.tracewright.runtime.store.SpanRecord;
 import dev.tracewright.runtime.store.Schema;
 import dev.tracewright.runtime.store.ContentWords;
+import dev.tracewright.runtime.store.TraceLabels;
 import dev.tracewright.runtime.store.TraceRecord;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -278,6 +279,44 @@ public final class TraceDb implements AutoCloseable {
     return hasErrorFlag;
   }
 
+  private Boolean hasLabels;
+
+  /** Whether the file has sessions, users and tags (schema 9 and later). */
+  boolean hasLabels() throws SQLException {
+    if (hasLabels == null) {
+      hasLabels = hasTable("TRACE_TAGS");
+    }
+    return hasLabels;
+  }
+
+  /**
+   * The session, user and tags of each of these traces that has any ({@code Tracewright.session/
+   * user/tag}): primary-key reads of their rows and one read of {@code trace_tags} through its trace
+   * index; none in a file from before schema 9.
+   */
+  public Map<String, TraceLabels> labels(List<String> traceIds) throws SQLException {
+    Map<String, TraceLabels> out = new LinkedHashMap<>();
+    List<Object> ids = new ArrayList<>(traceIds.stream().filter(java.util.Objects::nonNull).distinct().toList());
+    if (ids.isEmpty() || !hasLabels()) {
+      return out;
+    }
+    String in = "?,".repeat(ids.size() - 1) + "?";
+    Map<String, String[]> people = new LinkedHashMap<>();
+    select("SELECT trace_id, session_id, user_id FROM traces WHERE trace_id IN (" + in + ") AND (session_id IS NOT NULL OR user_id IS NOT NULL)",
+        rs -> people.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)}), ids);
+    Map<String, List<String>> tags = new LinkedHashMap<>();
+    select("SELECT trace_id, tag FROM trace_tags WHERE trace_id IN (" + in + ") ORDER BY trace_id, tag",
+        rs -> tags.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)), ids);
+    for (Object id : ids) {
+      String[] p = people.get(id);
+      List<String> t = tags.getOrDefault(id, List.of());
+      if (p != null || !t.isEmpty()) {
+        out.put((String) id, new TraceLabels(p == null ? null : p[0], p == null ? null : p[1], t));
+      }
+    }
+    return out;
+  }
+
   private boolean hasTable(String name) throws SQLException {
     try (ResultSet rs = connection.getMetaData().getTables(null, "PUBLIC", name, null)) {
       return rs.next();
@@ -366,6 +405,9 @@ public final class TraceDb implements AutoCloseable {
 
   /** The query of a page of traces; null when it can have no row. */
   private Sql tracesSql(TraceQuery query) throws SQLException {
+    if (query.byLabel() && !hasLabels()) {
+      return null; // a file from before schema 9, read as it is: nothing in it was tagged
+    }
     List<String> spanNames = null;
     if (query.spanText() != null) {
       spanNames = spanNamesContaining(query.spanText());
@@ -388,14 +430,22 @@ public final class TraceDb implements AutoCloseable {
     boolean rareName = names != null && rare("SELECT 1 FROM traces m WHERE " + nameIn(names), names.toArray());
     boolean rareModel = query.model() != null && rare("SELECT 1 FROM spans m WHERE m.model = ?", query.model());
     boolean rareSpanName = spanNames != null && rare("SELECT 1 FROM spans m WHERE " + nameIn(spanNames), spanNames.toArray());
+    // Sessions, users and tags the same way: a session's few traces through traces_by_session, a
+    // tag's through trace_tags' key; a user with many traces by walking traces newest first.
+    boolean rareSession = query.session() != null && rare("SELECT 1 FROM traces WHERE session_id = ?", query.session());
+    boolean rareUser = query.user() != null && rare("SELECT 1 FROM traces WHERE user_id = ?", query.user());
+    boolean rareTag = query.tag() != null && rare("SELECT 1 FROM trace_tags WHERE tag = ?", query.tag());
+    boolean anyRare = rareName || rareModel || rareSpanName || rareSession || rareUser || rareTag;
+    boolean commonColumn = (query.name() != null && !rareName) || (query.session() != null && !rareSession)
+        || (query.user() != null && !rareUser);
     // Few traces with errors (the usual case): read them through their flag's index and sort those,
     // rather than walk every trace newest first looking for one.
-    boolean rareErrors = query.status() == TraceQuery.Status.ANY_ERROR && hasErrorFlag() && !rareName && !rareModel && !rareSpanName
+    boolean rareErrors = query.status() == TraceQuery.Status.ANY_ERROR && hasErrorFlag() && !anyRare
         && rare("SELECT 1 FROM traces WHERE has_error");
     TraceQuery.Sort sort = query.sort();
     StringBuilder sql = new StringBuilder(rareErrors
         ? "SELECT * FROM traces t USE INDEX (traces_by_error) WHERE 1 = 1"
-        : sort == TraceQuery.Sort.NEWEST && query.name() != null && !rareName && !rareModel && !rareSpanName
+        : sort == TraceQuery.Sort.NEWEST && commonColumn && !anyRare
         ? "SELECT * FROM traces t USE INDEX (traces_by_time) WHERE 1 = 1"
         : "SELECT * FROM traces t WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
@@ -425,6 +475,21 @@ public final class TraceDb implements AutoCloseable {
           : " AND (t.status = 'ERROR' OR t.error_count > 0 OR (t.status = 'INCOMPLETE'"
               + " AND EXISTS (SELECT 1 FROM spans e WHERE e.trace_id = t.trace_id AND e.status = 'ERROR')))");
       case ALL -> { }
+    }
+    if (query.session() != null) {
+      sql.append(" AND t.session_id = ?");
+      params.add(query.session());
+    }
+    if (query.user() != null) {
+      sql.append(" AND t.user_id = ?");
+      params.add(query.user());
+    }
+    if (query.tag() != null) {
+      // Rare: the tag's traces from the key's range; common: a key lookup for each trace walked.
+      sql.append(rareTag
+          ? " AND t.trace_id IN (SELECT g.trace_id FROM trace_tags g WHERE g.tag = ?)"
+          : " AND EXISTS (SELECT 1 FROM trace_tags g WHERE g.tag = ? AND g.trace_id = t.trace_id)");
+      params.add(query.tag());
     }
     if (query.model() != null) {
       spanFilter(sql, params, "m.model = ?", List.of(query.model()), rareModel);

@@ -77,6 +77,8 @@ public final class H2Store implements TraceStore {
   private PreparedStatement lockTraces;
   private PreparedStatement markFailed;
   private PreparedStatement addWords;
+  private PreparedStatement setLabels;
+  private PreparedStatement mergeTag;
 
   private H2Store(String url, String user, String password, Path file) {
     this.url = url;
@@ -189,6 +191,8 @@ public final class H2Store implements TraceStore {
         insertStartedTrace.clearBatch();
         markFailed.clearBatch();
         addWords.clearBatch();
+        setLabels.clearBatch();
+        mergeTag.clearBatch();
         // The spans already there are in the rollups already: only the others are added to them.
         java.util.Set<String> stored = storedSpans(c, batch);
         try (PreparedStatement spans = c.prepareStatement(MERGE_SPAN);
@@ -260,8 +264,56 @@ public final class H2Store implements TraceStore {
     if (!failedTraces.isEmpty()) {
       markFailed.executeBatch();
     }
+    writeLabels(batch);
     rollups.apply(spans.getConnection());
     ContentWords.write(addWords, ContentWords.ofBatch(batch));
+  }
+
+  /**
+   * The session, user and tags of each trace whose root span is in the batch ({@link TraceLabels},
+   * from the root's attributes) into its row and {@code trace_tags}. A root span comes with its
+   * trace's final row (both are written when the root ends), so the row exists by now; a row
+   * written again later (a span that ended after the root) names its columns and leaves these be.
+   */
+  private void writeLabels(WriteBatch batch) throws SQLException {
+    Map<String, String> roots = new java.util.HashMap<>(); // root span ID -> trace ID
+    for (TraceRecord t : batch.traces()) {
+      if (t.rootSpanId() != null) {
+        roots.put(t.rootSpanId(), t.traceId());
+      }
+    }
+    if (roots.isEmpty()) {
+      return;
+    }
+    boolean labelled = false;
+    boolean tagged = false;
+    for (SpanRecord s : batch.spans()) {
+      String traceId = roots.get(s.spanId());
+      if (traceId == null || !traceId.equals(s.traceId())) {
+        continue;
+      }
+      TraceLabels labels = TraceLabels.of(s.attributes());
+      if (labels.isEmpty()) {
+        continue;
+      }
+      setLabels.setString(1, labels.sessionId());
+      setLabels.setString(2, labels.userId());
+      setLabels.setString(3, traceId);
+      setLabels.addBatch();
+      labelled = true;
+      for (String tag : labels.tags()) {
+        mergeTag.setString(1, tag);
+        mergeTag.setString(2, traceId);
+        mergeTag.addBatch();
+        tagged = true;
+      }
+    }
+    if (labelled) {
+      setLabels.executeBatch();
+    }
+    if (tagged) {
+      mergeTag.executeBatch();
+    }
   }
 
   /**
@@ -598,6 +650,8 @@ public final class H2Store implements TraceStore {
           + " FROM traces WHERE trace_id = ANY(?) FOR UPDATE");
       markFailed = c.prepareStatement("UPDATE traces SET has_error = TRUE WHERE trace_id = ? AND NOT has_error");
       addWords = c.prepareStatement(ContentWords.ADD);
+      setLabels = c.prepareStatement("UPDATE traces SET session_id = ?, user_id = ? WHERE trace_id = ?");
+      mergeTag = c.prepareStatement("MERGE INTO trace_tags (tag, trace_id) KEY (tag, trace_id) VALUES (?, ?)");
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;

@@ -186,6 +186,23 @@ public final class Schema {
                   // Here rather than in INDEXES, which also run over databases migrated only part way.
                   "CREATE INDEX IF NOT EXISTS traces_by_error ON traces(has_error, start_time)")),
           new Migration(
+              9,
+              "traces.session_id, traces.user_id and trace_tags (Tracewright.session/user/tag), indexed for the list's filters",
+              List.of(
+                  // Nothing to backfill: no earlier version wrote session.id, user.id or tag.tags.
+                  "ALTER TABLE traces ADD COLUMN session_id CHARACTER VARYING",
+                  "ALTER TABLE traces ADD COLUMN user_id CHARACTER VARYING",
+                  """
+                  CREATE TABLE trace_tags (
+                    tag CHARACTER VARYING NOT NULL,
+                    trace_id CHAR(32) NOT NULL,
+                    PRIMARY KEY (tag, trace_id)
+                  )""",
+                  // Here rather than in INDEXES, which also run over databases migrated only part way.
+                  "CREATE INDEX IF NOT EXISTS trace_tags_by_trace ON trace_tags(trace_id)", // a trace's tags, and prune
+                  "CREATE INDEX IF NOT EXISTS traces_by_session ON traces(session_id, start_time)",
+                  "CREATE INDEX IF NOT EXISTS traces_by_user ON traces(user_id, start_time)")),
+          new Migration(
               10,
               "traces.content_words: a Bloom filter of the words of the trace's stored content, for content search",
               List.of("ALTER TABLE traces ADD COLUMN content_words VARBINARY(" + ContentWords.BYTES + ")"),

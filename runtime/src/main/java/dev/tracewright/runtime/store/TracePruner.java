@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Deletes whole traces that started before a cutoff: their spans, their events, their row, their
+ * Deletes whole traces that started before a cutoff: their spans, their events, their row, their tags, their
  * share of the rollups ({@link Rollups}), and the blobs no span references any more ({@code blobs.ref_count}, which the writer raises for each span
  * that references a blob and a prune lowers for each one it deletes, reaches 0). One batch of traces is one transaction, so a reader never sees
  * half a trace and a crash never leaves one. Used by retention on the writer thread and by
@@ -107,6 +107,7 @@ public final class TracePruner {
       long events = update("DELETE FROM span_events WHERE span_id IN (SELECT span_id FROM spans WHERE trace_id IN (" + in + "))", traceIds);
       long spans = update("DELETE FROM spans WHERE trace_id IN (" + in + ")", traceIds);
       update("DELETE FROM traces WHERE trace_id IN (" + in + ")", traceIds);
+      update("DELETE FROM trace_tags WHERE trace_id IN (" + in + ")", traceIds); // after the rows: the writer's order
       rollups.apply(connection);
       long freedBlobs = 0;
       try (PreparedStatement release = connection.prepareStatement("UPDATE blobs SET ref_count = ref_count - ? WHERE hash = ?");

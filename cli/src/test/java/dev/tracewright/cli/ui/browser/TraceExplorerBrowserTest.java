@@ -95,6 +95,8 @@ class TraceExplorerBrowserTest {
     try (ActiveSpan page = Tracewright.span("fetch page", SpanKind.TOOL).input("html", SCRIPT).start()) {
       xssId = Tracewright.current().traceId();
       page.output(IMG + " and " + SCRIPT);
+      Tracewright.tag(IMG, "fetch");
+      Tracewright.session("s-fetch");
     }
 
     planA = plan("42", false);
@@ -306,6 +308,32 @@ class TraceExplorerBrowserTest {
     assertNull(browser.js("return window.__twPwned === undefined ? null : window.__twPwned;"), "the payload ran");
     assertTrue(browser.driver.findElements(By.cssSelector("main img, main script")).isEmpty(), "no element made of the content");
     browser.screenshot("untrusted-content");
+  }
+
+  @Test
+  @Order(4)
+  void tagsAndTheSessionAreChipsOfTextThatFilterTheList() throws Exception {
+    browser.open(url("/"));
+    browser.awaitText(By.cssSelector("#rows td.name a"), "research");
+    WebElement row = browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + xssId + "']"));
+    List<String> chips = row.findElements(By.cssSelector(".tag.label")).stream().map(WebElement::getText).toList();
+    assertEquals(List.of("session s-fetch", IMG, "fetch"), chips, "the session, then the tags (sorted), as text");
+    assertTrue(browser.driver.findElements(By.cssSelector("main img, main script")).isEmpty(), "no element made of a tag");
+    assertNull(browser.js("return window.__twPwned === undefined ? null : window.__twPwned;"), "the payload ran");
+
+    row.findElements(By.cssSelector(".tag.label")).get(1).click();
+    browser.until("the tag filter in the URL", () -> browser.driver.getCurrentUrl().contains("tag="));
+    browser.until("only the tagged trace",
+        () -> browser.driver.findElements(By.cssSelector("#rows td.name a")).stream().map(WebElement::getText).toList().equals(List.of("fetch page")));
+    assertEquals(IMG, browser.driver.findElement(By.name("tag")).getAttribute("value"), "the form shows the URL's filter");
+
+    browser.open(url("/"));
+    browser.awaitText(By.cssSelector("#rows td.name a"), "research");
+    browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + xssId + "'] .tag.label.session")).click();
+    browser.until("the session filter in the URL", () -> browser.driver.getCurrentUrl().endsWith("/?session=s-fetch"));
+    browser.until("only the session's trace",
+        () -> browser.driver.findElements(By.cssSelector("#rows td.name a")).stream().map(WebElement::getText).toList().equals(List.of("fetch page")));
+    assertFalse(browser.alertShown(), "no alert");
   }
 
   @Test
