@@ -73,6 +73,27 @@ public class QueryBenchmark {
     return db.traces(TraceQuery.recent(20).status(TraceQuery.Status.ANY_ERROR));
   }
 
+  /** {@code list --name searc}: part of a name (every trace here is "research"). */
+  @Benchmark
+  public List<TraceRecord> listNamePart() throws Exception {
+    return db.traces(TraceQuery.recent(20).named("searc"));
+  }
+
+  /** {@code list --text "question 7"}: a phrase in about one trace in 90 here, found walking newest first. */
+  @Benchmark
+  public List<TraceRecord> searchCommonPhrase() throws Exception {
+    return db.traces(TraceQuery.recent(20).text("question 7"));
+  }
+
+  /** {@code list --text "zebra crossing"}: a phrase in no trace, the worst case: every trace's words filter is tested. */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @Warmup(iterations = 1, batchSize = 1)
+  @Measurement(iterations = 3, batchSize = 1)
+  public List<TraceRecord> searchAbsentPhrase() throws Exception {
+    return db.traces(TraceQuery.recent(20).text("zebra crossing " + ++calls));
+  }
+
   /** Traces whose root has not ended (one in 1,000 here). */
   @Benchmark
   public List<TraceRecord> incomplete() throws Exception {

@@ -122,6 +122,11 @@ public record TraceQuery(
     return new TraceQuery(limit, before, beforeId, since, until, name, status, model, spanText, by, text, tag, session, user);
   }
 
+  /** Only traces whose name contains {@code text} (case-insensitive). */
+  public TraceQuery named(String text) {
+    return new TraceQuery(limit, before, beforeId, since, until, text, status, model, spanText, sort, this.text, tag, session, user);
+  }
+
   /** Only traces whose stored content contains {@code phrase} (case-insensitive). */
   public TraceQuery text(String phrase) {
     return new TraceQuery(limit, before, beforeId, since, until, name, status, model, spanText, sort, phrase, tag, session, user);

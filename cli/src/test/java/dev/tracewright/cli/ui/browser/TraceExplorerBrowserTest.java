@@ -374,6 +374,21 @@ class TraceExplorerBrowserTest {
     assertTable("by-model", expected.byModel());
     assertTable("by-span-name", expected.bySpanName());
     browser.screenshot("stats");
+    // In a window two charts wide, the third, on a row of its own, is the size of the others (it grew
+    // to the page's width and, keeping its proportions, twice their height).
+    org.openqa.selenium.Dimension wide = browser.driver.manage().window().getSize();
+    browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1100, wide.getHeight()));
+    try {
+      List<WebElement> charts = browser.driver.findElements(By.cssSelector("svg.chart"));
+      assertEquals(3, charts.size());
+      assertTrue(charts.get(2).getLocation().getY() > charts.get(0).getLocation().getY(), "the third chart is on the next row");
+      for (WebElement chart : charts) {
+        assertEquals(charts.get(0).getSize(), chart.getSize(), "every chart the size of the first");
+      }
+      browser.screenshot("stats-narrow");
+    } finally {
+      browser.driver.manage().window().setSize(wide);
+    }
 
     // A window, as `tracewright stats --since 1h` takes it (everything here was recorded in the last minutes).
     StatsReport window;
