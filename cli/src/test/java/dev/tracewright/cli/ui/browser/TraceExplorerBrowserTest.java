@@ -337,6 +337,31 @@ class TraceExplorerBrowserTest {
   }
 
   @Test
+  @Order(4)
+  void rowsShowTheRootsInputAndOutputAsTextAndTheContentBoxFindsAPhrase() throws Exception {
+    browser.open(url("/"));
+    browser.awaitText(By.cssSelector("#rows td.name a"), "research");
+    WebElement research = browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + researchId + "']"));
+    assertEquals("→ {\"question\":\"why is the sky blue?\"}", research.findElement(By.cssSelector(".preview-in")).getText());
+    assertEquals("← \"blue\"", research.findElement(By.cssSelector(".preview-out")).getText());
+    WebElement hostile = browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + xssId + "'] .preview-out"));
+    assertTrue(hostile.getText().contains("<img src=x onerror=") && hostile.getText().contains("<script>"), hostile.getText());
+    assertTrue(browser.driver.findElements(By.cssSelector("main img, main script")).isEmpty(), "no element made of a preview");
+    assertTrue(hostile.getSize().getHeight() < 30, "one line: " + hostile.getSize());
+
+    WebElement box = browser.driver.findElement(By.name("text"));
+    box.sendKeys("MIE scattering");
+    box.submit();
+    browser.until("the content filter in the URL", () -> browser.driver.getCurrentUrl().endsWith("/?text=MIE+scattering"));
+    browser.until("only the trace whose tool output says it",
+        () -> browser.driver.findElements(By.cssSelector("#rows td.name a")).stream().map(WebElement::getText).toList().equals(List.of("research")));
+    browser.screenshot("traces-content-search");
+    browser.open(url("/?text=" + java.net.URLEncoder.encode("?!", java.nio.charset.StandardCharsets.UTF_8)));
+    browser.awaitText(By.id("notice"), "no word to search for");
+    assertFalse(browser.alertShown(), "no alert");
+  }
+
+  @Test
   @Order(5)
   void aTraceOfTenThousandSpansKeepsOnlyTheVisibleRowsInThePage() throws Exception {
     browser.open(url("/trace/" + bigId));
