@@ -12,7 +12,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Latency percentiles, tokens, cost and errors over a time window, from a histogram of durations
@@ -97,7 +96,7 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
     try (PreparedStatement st = window(db, sql, from, null); ResultSet rs = st.executeQuery()) {
       while (rs.next()) {
         String model = rs.getString(2);
-        Map<Integer, Long> histogram = LatencyHistogram.decode(rs.getBytes(12));
+        byte[] histogram = rs.getBytes(12);
         BigDecimal cost = rs.getLong(8) > 0 ? rs.getBigDecimal(9) : null;
         byName.computeIfAbsent(rs.getString(1), k -> new Group())
             .addRolled(histogram, rs.getLong(3), rs.getDouble(4), rs.getDouble(5), rs.getLong(6), rs.getLong(7), cost, rs.getLong(10));
@@ -116,7 +115,7 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
     try (PreparedStatement st = window(db, sql, from, null); ResultSet rs = st.executeQuery()) {
       while (rs.next()) {
         BigDecimal cost = rs.getLong(7) > 0 ? rs.getBigDecimal(8) : null;
-        byTrace.computeIfAbsent(rs.getString(1), k -> new Group()).addRolled(LatencyHistogram.decode(rs.getBytes(11)), rs.getLong(2),
+        byTrace.computeIfAbsent(rs.getString(1), k -> new Group()).addRolled(rs.getBytes(11), rs.getLong(2),
             rs.getDouble(3), rs.getDouble(4), rs.getLong(5), rs.getLong(6), cost, rs.getLong(9));
       }
     }
@@ -240,17 +239,37 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
     return out;
   }
 
-  /** One group's totals and duration histogram. */
+  /**
+   * One group's totals and duration histogram: a count, smallest and largest duration per bucket,
+   * in arrays over every bucket a duration can fall in (a stats read merges thousands of rollup
+   * rows into a few groups; maps of boxed buckets made it allocate 100 MB on 10 M spans).
+   */
   private static final class Group {
-    private record Bucket(long count, double min, double max) {}
+    /** The buckets of durations from 1 ns (and below) to Long.MAX_VALUE nanoseconds. */
+    private static final int FIRST = Rollups.bucket(0) - 1;
+    private static final int LAST = Rollups.bucket(Long.MAX_VALUE / 1e6) + 1;
 
-    private final TreeMap<Integer, Bucket> histogram = new TreeMap<>();
+    private final long[] counts = new long[LAST - FIRST + 1];
+    private final double[] mins = new double[counts.length];
+    private final double[] maxs = new double[counts.length];
     private long count;
     private long inputTokens;
     private long outputTokens;
     private BigDecimal cost;
     private long unpriced;
     private long errors;
+
+    Group() {
+      java.util.Arrays.fill(mins, Double.MAX_VALUE);
+      java.util.Arrays.fill(maxs, -Double.MAX_VALUE);
+    }
+
+    private void addBucket(int bucket, long n, double min, double max) {
+      int i = Math.max(FIRST, Math.min(LAST, bucket)) - FIRST;
+      counts[i] += n;
+      mins[i] = Math.min(mins[i], min);
+      maxs[i] = Math.max(maxs[i], max);
+    }
 
     /** A call stored without a cost: its cost from the table now, or null (unknown). */
     void late(Double usd) {
@@ -266,24 +285,17 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
      * A rollup row: its histogram's buckets, each bounded by its own edges and the row's min and max
      * (a rollup keeps no min and max per bucket), and its totals.
      */
-    void addRolled(Map<Integer, Long> buckets, long n, double min, double max, long in, long out, BigDecimal usd, long failed) {
-      buckets.forEach((bucket, c) -> histogram.merge(bucket,
-          new Bucket(c, Math.max(min, Rollups.lower(bucket)), Math.min(max, Rollups.upper(bucket))), Group::merge));
-      count += n;
-      inputTokens += in;
-      outputTokens += out;
-      if (usd != null) {
-        cost = cost == null ? usd : cost.add(usd);
-      }
-      errors += failed;
-    }
-
-    private static Bucket merge(Bucket a, Bucket b) {
-      return new Bucket(a.count + b.count, Math.min(a.min, b.min), Math.max(a.max, b.max));
+    void addRolled(byte[] histogram, long n, double min, double max, long in, long out, BigDecimal usd, long failed) {
+      LatencyHistogram.forEach(histogram, (bucket, c) -> addBucket(bucket, c, Math.max(min, Rollups.lower(bucket)), Math.min(max, Rollups.upper(bucket))));
+      addTotals(n, in, out, usd, failed);
     }
 
     void add(int bucket, long n, double min, double max, long in, long out, BigDecimal usd, long failed) {
-      histogram.merge(bucket, new Bucket(n, min, max), Group::merge);
+      addBucket(bucket, n, min, max);
+      addTotals(n, in, out, usd, failed);
+    }
+
+    private void addTotals(long n, long in, long out, BigDecimal usd, long failed) {
       count += n;
       inputTokens += in;
       outputTokens += out;
@@ -297,15 +309,18 @@ public record StatsReport(List<Row> byTrace, List<Row> byModel, List<Row> bySpan
     double quantile(double q) {
       long rank = Math.max(1, (long) Math.ceil(q * count));
       long seen = 0;
-      for (Map.Entry<Integer, Bucket> e : histogram.entrySet()) {
-        Bucket b = e.getValue();
-        seen += b.count;
+      int last = -1;
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] == 0) {
+          continue;
+        }
+        last = i;
+        seen += counts[i];
         if (seen >= rank) {
-          double middle = Rollups.middle(e.getKey());
-          return Math.min(b.max, Math.max(b.min, middle));
+          return Math.min(maxs[i], Math.max(mins[i], Rollups.middle(i + FIRST)));
         }
       }
-      return histogram.isEmpty() ? 0 : histogram.lastEntry().getValue().max;
+      return last < 0 ? 0 : maxs[last];
     }
 
     Row row(String key) {

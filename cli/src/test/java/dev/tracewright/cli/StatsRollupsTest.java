@@ -178,6 +178,22 @@ class StatsRollupsTest {
     }
   }
 
+  @Test
+  void listErrorsWalksTracesNewestFirstWhenErrorsAreCommon() throws Exception {
+    Path base = database(11_000, 2); // errors in 5,500 traces: more than TraceDb.RARE
+    try (TraceDb db = TraceDb.open(base)) {
+      TraceQuery errors = TraceQuery.recent(20).status(TraceQuery.Status.ANY_ERROR);
+      String plan = db.plan(errors);
+      // Before: H2 read all 5,500 through the flag's index and sorted them (2.8 s for 170 k on 10 M spans).
+      assertTrue(plan.contains("TRACES_BY_TIME") && !plan.contains("TRACES_BY_ERROR"), plan);
+      List<TraceRecord> found = db.traces(errors);
+      assertEquals(20, found.size());
+      List<Instant> newestFailing = java.util.stream.IntStream.range(0, starts.size()).filter(t -> t % 2 == 0).mapToObj(starts::get)
+          .sorted(java.util.Comparator.reverseOrder()).limit(20).toList();
+      assertEquals(newestFailing, found.stream().map(TraceRecord::startTime).toList(), "the 20 newest traces with an error");
+    }
+  }
+
   /** The value at rank ceil(q·n), as the histogram defines it. */
   private static double exactQuantile(List<Double> values, double q) {
     List<Double> sorted = new ArrayList<>(values);
