@@ -1,11 +1,13 @@
 package dev.tracewright.cli;
 
+import dev.tracewright.runtime.store.TraceLabels;
 import dev.tracewright.runtime.store.TraceRecord;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,11 +33,24 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = "--incomplete", description = "Only traces whose root has not ended: still running, or the agent stopped.")
   boolean incomplete;
 
-  @Option(names = "--name", paramLabel = "NAME", description = "Only traces with this name (the root span's).")
+  @Option(names = "--name", paramLabel = "TEXT", description = "Only traces whose name (the root span's) contains TEXT, ignoring case.")
   String name;
+
+  @Option(names = "--text", paramLabel = "PHRASE",
+      description = "Only traces whose stored content (an input, an output or an error message, as recorded and redacted) contains PHRASE, ignoring case.")
+  String text;
 
   @Option(names = "--model", paramLabel = "MODEL", description = "Only traces with a call to this model.")
   String model;
+
+  @Option(names = "--tag", paramLabel = "TAG", description = "Only traces with this tag (Tracewright.tag).")
+  String tag;
+
+  @Option(names = "--session", paramLabel = "ID", description = "Only traces of this session (Tracewright.session, else the conversation ID).")
+  String session;
+
+  @Option(names = "--user", paramLabel = "ID", description = "Only traces of this user (Tracewright.user).")
+  String user;
 
   @Option(names = "--since", paramLabel = "WHEN", converter = SinceConverter.class, description = "Only traces started since: 30m, 2h, 7d, 2026-11-23, 2026-11-23T10:00.")
   Instant since;
@@ -68,16 +83,27 @@ final class ListCommand implements Callable<Integer> {
         : errors ? TraceQuery.Status.ANY_ERROR
         : incomplete ? TraceQuery.Status.INCOMPLETE
         : TraceQuery.Status.ALL;
-    TraceQuery query = new TraceQuery(limit, null, null, since, null, name, status, model, null, sort);
+    TraceQuery query = new TraceQuery(limit, null, null, since, null, name, status, model, null, sort, text, tag, session, user);
     PrintWriter out = spec.commandLine().getOut();
     try (TraceDb traces = pricing.apply(db.open())) {
       List<TraceRecord> found = traces.traces(query);
       if (found.isEmpty()) {
-        boolean filtered = status != TraceQuery.Status.ALL || since != null || name != null || model != null;
+        boolean filtered = status != TraceQuery.Status.ALL || since != null || name != null || model != null || text != null || query.byLabel();
         out.println("no traces" + (filtered ? " match" : "") + " in " + traces.dataFile());
         return 0;
       }
-      Table table = new Table("TRACE", "NAME", "START", "DURATION", "SPANS", "TOKENS", "COST", "STATUS").alignRight(3, 4, 5, 6);
+      Map<String, TraceLabels> labels = traces.labels(found.stream().map(TraceRecord::traceId).toList());
+      // Columns for sessions and tags only when a trace shown has one: most lists have neither.
+      boolean sessions = labels.values().stream().anyMatch(l -> l.sessionId() != null || l.userId() != null);
+      boolean tagged = labels.values().stream().anyMatch(l -> !l.tags().isEmpty());
+      List<String> headers = new ArrayList<>(List.of("TRACE", "NAME", "START", "DURATION", "SPANS", "TOKENS", "COST", "STATUS"));
+      if (sessions) {
+        headers.addAll(List.of("SESSION", "USER"));
+      }
+      if (tagged) {
+        headers.add("TAGS");
+      }
+      Table table = new Table(headers.toArray(String[]::new)).alignRight(3, 4, 5, 6);
       for (TraceRecord t : found) {
         List<String> row = new ArrayList<>();
         row.add(t.traceId().substring(0, 16)); // the time-ordered half: unique, and enough for show
@@ -88,6 +114,14 @@ final class ListCommand implements Callable<Integer> {
         row.add(Format.tokens(t.inputTokens() + t.outputTokens()));
         row.add(Format.cost(t.costUsd(), t.unpricedCalls()));
         row.add(t.status().equals("OK") && t.errorCount() > 0 ? "OK (" + t.errorCount() + " err)" : t.status());
+        TraceLabels l = labels.getOrDefault(t.traceId(), TraceLabels.NONE);
+        if (sessions) {
+          row.add(l.sessionId() == null ? "-" : TraceRenderer.oneLine(l.sessionId(), 24));
+          row.add(l.userId() == null ? "-" : TraceRenderer.oneLine(l.userId(), 16));
+        }
+        if (tagged) {
+          row.add(TraceRenderer.oneLine(String.join(",", l.tags()), 40));
+        }
         table.row(row);
       }
       out.print(table);

@@ -10,6 +10,8 @@ import dev.tracewright.runtime.store.H2Store;
 import dev.tracewright.runtime.store.LoopbackOnly;
 import dev.tracewright.runtime.store.SpanRecord;
 import dev.tracewright.runtime.store.Schema;
+import dev.tracewright.runtime.store.ContentWords;
+import dev.tracewright.runtime.store.TraceLabels;
 import dev.tracewright.runtime.store.TraceRecord;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -256,6 +258,71 @@ public final class TraceDb implements AutoCloseable {
     return connection;
   }
 
+  private Boolean hasRollups;
+  private Boolean hasErrorFlag;
+
+  /** Whether the file keeps rollups (schema 6 and later; an older file opened read-only has none). */
+  public boolean hasRollups() throws SQLException {
+    if (hasRollups == null) {
+      hasRollups = hasTable("SPAN_ROLLUPS");
+    }
+    return hasRollups;
+  }
+
+  /** Whether traces have their indexed {@code has_error} flag (schema 7 and later). */
+  boolean hasErrorFlag() throws SQLException {
+    if (hasErrorFlag == null) {
+      try (ResultSet rs = connection.getMetaData().getColumns(null, "PUBLIC", "TRACES", "HAS_ERROR")) {
+        hasErrorFlag = rs.next();
+      }
+    }
+    return hasErrorFlag;
+  }
+
+  private Boolean hasLabels;
+
+  /** Whether the file has sessions, users and tags (schema 9 and later). */
+  boolean hasLabels() throws SQLException {
+    if (hasLabels == null) {
+      hasLabels = hasTable("TRACE_TAGS");
+    }
+    return hasLabels;
+  }
+
+  /**
+   * The session, user and tags of each of these traces that has any ({@code Tracewright.session/
+   * user/tag}): primary-key reads of their rows and one read of {@code trace_tags} through its trace
+   * index; none in a file from before schema 9.
+   */
+  public Map<String, TraceLabels> labels(List<String> traceIds) throws SQLException {
+    Map<String, TraceLabels> out = new LinkedHashMap<>();
+    List<Object> ids = new ArrayList<>(traceIds.stream().filter(java.util.Objects::nonNull).distinct().toList());
+    if (ids.isEmpty() || !hasLabels()) {
+      return out;
+    }
+    String in = "?,".repeat(ids.size() - 1) + "?";
+    Map<String, String[]> people = new LinkedHashMap<>();
+    select("SELECT trace_id, session_id, user_id FROM traces WHERE trace_id IN (" + in + ") AND (session_id IS NOT NULL OR user_id IS NOT NULL)",
+        rs -> people.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)}), ids);
+    Map<String, List<String>> tags = new LinkedHashMap<>();
+    select("SELECT trace_id, tag FROM trace_tags WHERE trace_id IN (" + in + ") ORDER BY trace_id, tag",
+        rs -> tags.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)), ids);
+    for (Object id : ids) {
+      String[] p = people.get(id);
+      List<String> t = tags.getOrDefault(id, List.of());
+      if (p != null || !t.isEmpty()) {
+        out.put((String) id, new TraceLabels(p == null ? null : p[0], p == null ? null : p[1], t));
+      }
+    }
+    return out;
+  }
+
+  private boolean hasTable(String name) throws SQLException {
+    try (ResultSet rs = connection.getMetaData().getTables(null, "PUBLIC", name, null)) {
+      return rs.next();
+    }
+  }
+
   /** The prices for spans stored without a cost (see {@link LateCost}); the bundled table unless set. */
   public TraceDb pricing(PricingTable table) {
     this.pricing = java.util.Objects.requireNonNull(table, "table");
@@ -315,21 +382,73 @@ public final class TraceDb implements AutoCloseable {
 
   /** A page of traces, newest first, with the filters of {@code query}; running and crashed traces included. */
   public List<TraceRecord> traces(TraceQuery query) throws SQLException {
+    Sql page = tracesSql(query);
+    if (page == null) {
+      return List.of(); // no span name holds the text: nothing to scan for
+    }
+    List<TraceRecord> rows = select(page.text(), TraceDb::trace, page.params());
+    List<TraceRecord> out = new ArrayList<>(rows.size());
+    for (TraceRecord t : rows) {
+      out.add(withLateCosts(t.isIncomplete() ? withTotalsFromSpans(t) : t));
+    }
+    return out;
+  }
+
+  /** A statement and its parameters. */
+  record Sql(String text, List<Object> params) {}
+
+  /** H2's plan for the page {@link #traces} would read (which indexes it walks), for tests. */
+  String plan(TraceQuery query) throws SQLException {
+    Sql page = tracesSql(query);
+    return page == null ? "" : String.join("\n", select("EXPLAIN " + page.text(), rs -> rs.getString(1), page.params()));
+  }
+
+  /** The query of a page of traces; null when it can have no row. */
+  private Sql tracesSql(TraceQuery query) throws SQLException {
+    if (query.byLabel() && !hasLabels()) {
+      return null; // a file from before schema 9, read as it is: nothing in it was tagged
+    }
     List<String> spanNames = null;
     if (query.spanText() != null) {
       spanNames = spanNamesContaining(query.spanText());
       if (spanNames != null && spanNames.isEmpty()) {
-        return List.of(); // no span name holds the text: nothing to scan for
+        return null;
+      }
+    }
+    // A name filter matches every trace name containing its text: those names, listed from the name
+    // index (one entry per distinct name), are then looked up as the exact names they are.
+    List<String> names = null;
+    if (query.name() != null) {
+      names = traceNamesContaining(query.name());
+      if (names != null && names.isEmpty()) {
+        return null;
       }
     }
     // A rare name (or none at all) is read through its own index; a common one by walking traces
     // newest first, which stops at the page's last row. Sorting every trace of a common name cost
     // 2.9 s on 10 M spans; scanning for a name that no trace has would read them all.
-    boolean rareName = query.name() != null && rare("SELECT 1 FROM traces WHERE name = ?", query.name());
+    boolean rareName = names != null && rare("SELECT 1 FROM traces m WHERE " + nameIn(names), names.toArray());
     boolean rareModel = query.model() != null && rare("SELECT 1 FROM spans m WHERE m.model = ?", query.model());
     boolean rareSpanName = spanNames != null && rare("SELECT 1 FROM spans m WHERE " + nameIn(spanNames), spanNames.toArray());
+    // Sessions, users and tags the same way: a session's few traces through traces_by_session, a
+    // tag's through trace_tags' key; a user with many traces by walking traces newest first.
+    boolean rareSession = query.session() != null && rare("SELECT 1 FROM traces WHERE session_id = ?", query.session());
+    boolean rareUser = query.user() != null && rare("SELECT 1 FROM traces WHERE user_id = ?", query.user());
+    boolean rareTag = query.tag() != null && rare("SELECT 1 FROM trace_tags WHERE tag = ?", query.tag());
+    boolean anyRare = rareName || rareModel || rareSpanName || rareSession || rareUser || rareTag;
+    boolean commonColumn = (query.name() != null && !rareName) || (query.session() != null && !rareSession)
+        || (query.user() != null && !rareUser);
+    // Few traces with errors (the usual case): read them through their flag's index and sort those,
+    // rather than walk every trace newest first looking for one. Many (a third of 500 k traces):
+    // walk newest first, which soon fills the page; H2 left to itself read all of them through the
+    // flag's index and sorted them (2.8 s on 10 M spans).
+    boolean anyError = query.status() == TraceQuery.Status.ANY_ERROR && hasErrorFlag();
+    boolean rareErrors = anyError && !anyRare && rare("SELECT 1 FROM traces WHERE has_error");
+    commonColumn |= anyError && !rareErrors;
     TraceQuery.Sort sort = query.sort();
-    StringBuilder sql = new StringBuilder(sort == TraceQuery.Sort.NEWEST && query.name() != null && !rareName && !rareModel && !rareSpanName
+    StringBuilder sql = new StringBuilder(rareErrors
+        ? "SELECT * FROM traces t USE INDEX (traces_by_error) WHERE 1 = 1"
+        : sort == TraceQuery.Sort.NEWEST && commonColumn && !anyRare
         ? "SELECT * FROM traces t USE INDEX (traces_by_time) WHERE 1 = 1"
         : "SELECT * FROM traces t WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
@@ -344,16 +463,36 @@ public final class TraceDb implements AutoCloseable {
       sql.append(" AND t.start_time < ?");
       params.add(time(query.until()));
     }
-    if (query.name() != null) {
-      sql.append(" AND t.name = ?");
-      params.add(query.name());
+    if (names != null) {
+      sql.append(" AND ").append(nameIn(names).replace("m.name", "t.name"));
+      params.addAll(names);
+    } else if (query.name() != null) {
+      sql.append(" AND LOWER(t.name) LIKE ? ESCAPE '\\'");
+      params.add("%" + likeEscaped(query.name().toLowerCase(Locale.ROOT)) + "%");
     }
     switch (query.status()) {
       case FAILED -> sql.append(" AND t.status = 'ERROR'");
       case INCOMPLETE -> sql.append(" AND t.status = 'INCOMPLETE'");
-      case ANY_ERROR -> sql.append(" AND (t.status = 'ERROR' OR t.error_count > 0 OR (t.status = 'INCOMPLETE'"
-          + " AND EXISTS (SELECT 1 FROM spans e WHERE e.trace_id = t.trace_id AND e.status = 'ERROR')))");
+      case ANY_ERROR -> sql.append(hasErrorFlag()
+          ? " AND t.has_error" // the writer's flag, through traces_by_error: sparse errors cost what they return
+          : " AND (t.status = 'ERROR' OR t.error_count > 0 OR (t.status = 'INCOMPLETE'"
+              + " AND EXISTS (SELECT 1 FROM spans e WHERE e.trace_id = t.trace_id AND e.status = 'ERROR')))");
       case ALL -> { }
+    }
+    if (query.session() != null) {
+      sql.append(" AND t.session_id = ?");
+      params.add(query.session());
+    }
+    if (query.user() != null) {
+      sql.append(" AND t.user_id = ?");
+      params.add(query.user());
+    }
+    if (query.tag() != null) {
+      // Rare: the tag's traces from the key's range; common: a key lookup for each trace walked.
+      sql.append(rareTag
+          ? " AND t.trace_id IN (SELECT g.trace_id FROM trace_tags g WHERE g.tag = ?)"
+          : " AND EXISTS (SELECT 1 FROM trace_tags g WHERE g.tag = ? AND g.trace_id = t.trace_id)");
+      params.add(query.tag());
     }
     if (query.model() != null) {
       spanFilter(sql, params, "m.model = ?", List.of(query.model()), rareModel);
@@ -364,6 +503,9 @@ public final class TraceDb implements AutoCloseable {
       sql.append(" AND EXISTS (SELECT 1 FROM spans n WHERE n.trace_id = t.trace_id AND LOWER(n.name) LIKE ? ESCAPE '\\')");
       params.add("%" + likeEscaped(query.spanText().toLowerCase(Locale.ROOT)) + "%");
     }
+    if (query.text() != null) {
+      contentFilter(sql, params, query.text());
+    }
     sql.append(switch (sort) {
       case NEWEST -> " ORDER BY t.start_time DESC, t.trace_id DESC";
       case OLDEST -> " ORDER BY t.start_time, t.trace_id";
@@ -371,12 +513,7 @@ public final class TraceDb implements AutoCloseable {
     });
     sql.append(" LIMIT ?");
     params.add(query.limit());
-    List<TraceRecord> page = select(sql.toString(), TraceDb::trace, params);
-    List<TraceRecord> out = new ArrayList<>(page.size());
-    for (TraceRecord t : page) {
-      out.add(withLateCosts(t.isIncomplete() ? withTotalsFromSpans(t) : t));
-    }
-    return out;
+    return new Sql(sql.toString(), params);
   }
 
   /**
@@ -449,6 +586,58 @@ public final class TraceDb implements AutoCloseable {
       sql.append(" AND EXISTS (SELECT 1 FROM spans m WHERE m.trace_id = t.trace_id AND ").append(condition).append(")");
     }
     params.addAll(values);
+  }
+
+  /**
+   * Traces whose stored content contains {@code phrase}, case-insensitive: those whose words filter
+   * ({@link ContentWords}) holds every word of it, one {@code BITAND} a trace, and of those the ones
+   * where an input, an output (preview or full) or an error message holds the phrase as stored.
+   */
+  private void contentFilter(StringBuilder sql, List<Object> params, String phrase) throws SQLException {
+    if (!ContentWords.hasWords(phrase)) {
+      throw new CliException("'" + TerminalText.escape(phrase) + "' has no word to search for: give letters or digits");
+    }
+    if (hasContentWords()) {
+      String mask = "CAST(? AS VARBINARY(" + ContentWords.BYTES + "))";
+      sql.append(" AND BITAND(t.content_words, ").append(mask).append(") = ").append(mask);
+      byte[] words = ContentWords.of(phrase);
+      params.add(words);
+      params.add(words);
+    }
+    String like = "LIKE ? ESCAPE '\\'";
+    sql.append(" AND EXISTS (SELECT 1 FROM spans v WHERE v.trace_id = t.trace_id AND (LOWER(v.input_preview) ").append(like)
+        .append(" OR LOWER(v.output_preview) ").append(like).append(" OR LOWER(v.error_message) ").append(like)
+        .append(" OR EXISTS (SELECT 1 FROM blobs b WHERE b.hash = v.input_ref AND LOWER(b.content) ").append(like).append(')')
+        .append(" OR EXISTS (SELECT 1 FROM blobs b WHERE b.hash = v.output_ref AND LOWER(b.content) ").append(like).append(")))");
+    String pattern = "%" + likeEscaped(phrase.trim().toLowerCase(Locale.ROOT)) + "%";
+    for (int i = 0; i < 5; i++) {
+      params.add(pattern);
+    }
+  }
+
+  private Boolean hasContentWords;
+
+  /** Whether traces have their words filter (schema 10 and later; an older file opened read-only has none, and is searched by reading content). */
+  private boolean hasContentWords() throws SQLException {
+    if (hasContentWords == null) {
+      try (ResultSet rs = connection.getMetaData().getColumns(null, "PUBLIC", "TRACES", "CONTENT_WORDS")) {
+        hasContentWords = rs.next();
+      }
+    }
+    return hasContentWords;
+  }
+
+  /** Above this many distinct trace names, a name filter falls back to LIKE on every trace. */
+  static final int MAX_TRACE_NAMES = 10_000;
+
+  /** The distinct trace names that contain {@code text} (case-insensitive), through the name index; null when there are too many to list. */
+  private List<String> traceNamesContaining(String text) throws SQLException {
+    List<String> all = select("SELECT DISTINCT name FROM traces LIMIT ?", rs -> rs.getString(1), List.of(MAX_TRACE_NAMES + 1));
+    if (all.size() > MAX_TRACE_NAMES) {
+      return null;
+    }
+    String wanted = text.toLowerCase(Locale.ROOT);
+    return all.stream().filter(n -> n != null && n.toLowerCase(Locale.ROOT).contains(wanted)).toList();
   }
 
   private static String nameIn(List<String> names) {
@@ -592,6 +781,20 @@ public final class TraceDb implements AutoCloseable {
           }
           return null;
         }, new ArrayList<>(ids));
+    return out;
+  }
+
+  /** The input and output previews (as stored: redacted, cut) of these spans, by span ID; primary-key reads. */
+  public Map<String, List<String>> previews(List<String> spanIds) throws SQLException {
+    List<String> ids = spanIds.stream().filter(java.util.Objects::nonNull).distinct().toList();
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    select("SELECT span_id, input_preview, output_preview FROM spans WHERE span_id IN (" + "?,".repeat(ids.size() - 1) + "?)", rs -> {
+      out.put(rs.getString(1), java.util.Arrays.asList(rs.getString(2), rs.getString(3)));
+      return null;
+    }, new ArrayList<>(ids));
     return out;
   }
 

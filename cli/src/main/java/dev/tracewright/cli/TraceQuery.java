@@ -7,7 +7,9 @@ import java.util.Objects;
  * Which traces to list, newest first: a page of at most {@code limit}, after the trace
  * {@code (before, beforeId)} in that order (the previous page's last; null for the first page) and
  * started in {@code [since, until)},
- * optionally only those with a name, a status, a model or a span whose name contains some text.
+ * optionally only those whose name contains some text, with a status, a model, a span whose name
+ * contains some text, or stored content that contains a phrase ({@code text}), and only those with
+ * a tag, a session or a user ({@code Tracewright.tag/session/user}; exact matches).
  * Every filter is applied while walking an index of {@code traces} newest first, so a page costs
  * the rows it returns plus the ones it skips, never the whole table.
  */
@@ -21,7 +23,11 @@ public record TraceQuery(
     Status status,
     String model,
     String spanText,
-    Sort sort) {
+    Sort sort,
+    String text,
+    String tag,
+    String session,
+    String user) {
 
   /** The order of the list: newest first (default), or the largest of a measure first (ties newest first). */
   public enum Sort {
@@ -40,9 +46,27 @@ public record TraceQuery(
     }
   }
 
+  /** With a content search, any tag, session and user. */
+  public TraceQuery(int limit, Instant before, String beforeId, Instant since, Instant until, String name, Status status, String model, String spanText,
+      Sort sort, String text) {
+    this(limit, before, beforeId, since, until, name, status, model, spanText, sort, text, null, null, null);
+  }
+
+  /** Without a content search; only traces with a tag, session and user (each null for any). */
+  public TraceQuery(int limit, Instant before, String beforeId, Instant since, Instant until, String name, Status status, String model, String spanText,
+      Sort sort, String tag, String session, String user) {
+    this(limit, before, beforeId, since, until, name, status, model, spanText, sort, null, tag, session, user);
+  }
+
   /** Newest first. */
   public TraceQuery(int limit, Instant before, String beforeId, Instant since, Instant until, String name, Status status, String model, String spanText) {
     this(limit, before, beforeId, since, until, name, status, model, spanText, Sort.NEWEST);
+  }
+
+  /** No content search, any tag, session and user. */
+  public TraceQuery(int limit, Instant before, String beforeId, Instant since, Instant until, String name, Status status, String model, String spanText,
+      Sort sort) {
+    this(limit, before, beforeId, since, until, name, status, model, spanText, sort, null, null, null, null);
   }
 
   /** Which outcomes to keep. */
@@ -71,6 +95,15 @@ public record TraceQuery(
     name = blankToNull(name);
     model = blankToNull(model);
     spanText = blankToNull(spanText);
+    text = blankToNull(text);
+    tag = blankToNull(tag);
+    session = blankToNull(session);
+    user = blankToNull(user);
+  }
+
+  /** Whether only traces with a tag, session or user are wanted. */
+  public boolean byLabel() {
+    return tag != null || session != null || user != null;
   }
 
   public static TraceQuery recent(int limit) {
@@ -78,20 +111,35 @@ public record TraceQuery(
   }
 
   public TraceQuery since(Instant from) {
-    return new TraceQuery(limit, before, beforeId, from, until, name, status, model, spanText, sort);
+    return new TraceQuery(limit, before, beforeId, from, until, name, status, model, spanText, sort, text, tag, session, user);
   }
 
   public TraceQuery status(Status only) {
-    return new TraceQuery(limit, before, beforeId, since, until, name, only, model, spanText, sort);
+    return new TraceQuery(limit, before, beforeId, since, until, name, only, model, spanText, sort, text, tag, session, user);
   }
 
   public TraceQuery sorted(Sort by) {
-    return new TraceQuery(limit, before, beforeId, since, until, name, status, model, spanText, by);
+    return new TraceQuery(limit, before, beforeId, since, until, name, status, model, spanText, by, text, tag, session, user);
+  }
+
+  /** Only traces whose name contains {@code text} (case-insensitive). */
+  public TraceQuery named(String text) {
+    return new TraceQuery(limit, before, beforeId, since, until, text, status, model, spanText, sort, this.text, tag, session, user);
+  }
+
+  /** Only traces whose stored content contains {@code phrase} (case-insensitive). */
+  public TraceQuery text(String phrase) {
+    return new TraceQuery(limit, before, beforeId, since, until, name, status, model, spanText, sort, phrase, tag, session, user);
+  }
+
+  /** Only traces with this tag, session and user (each null for any). */
+  public TraceQuery labelled(String withTag, String inSession, String ofUser) {
+    return new TraceQuery(limit, before, beforeId, since, until, name, status, model, spanText, sort, text, withTag, inSession, ofUser);
   }
 
   /** The next page: traces that come after {@code last} in this query's order. */
   public TraceQuery after(dev.tracewright.runtime.store.TraceRecord last) {
-    return new TraceQuery(limit, last.startTime(), last.traceId(), since, until, name, status, model, spanText, sort);
+    return new TraceQuery(limit, last.startTime(), last.traceId(), since, until, name, status, model, spanText, sort, text, tag, session, user);
   }
 
   private static String blankToNull(String s) {

@@ -355,7 +355,13 @@ class CliTest {
         java.sql.Statement st = c.createStatement()) {
       st.execute("DROP INDEX traces_by_tokens");
       st.execute("ALTER TABLE traces DROP COLUMN total_tokens");
-      st.execute("ALTER TABLE blobs DROP COLUMN ref_count"); // and v5's
+      // And what the versions after 4 added, so the file is a v3 file as a whole.
+      st.execute("ALTER TABLE blobs DROP COLUMN ref_count");
+      st.execute("ALTER TABLE traces DROP COLUMN dropped_spans");
+      st.execute("DROP TABLE span_rollups");
+      st.execute("DROP TABLE trace_rollups");
+      st.execute("DROP INDEX traces_by_error");
+      st.execute("ALTER TABLE traces DROP COLUMN has_error");
       st.execute("DELETE FROM schema_version WHERE version >= 4");
     }
   }

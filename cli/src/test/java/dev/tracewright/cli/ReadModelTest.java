@@ -60,6 +60,41 @@ class ReadModelTest {
   }
 
   @Test
+  void listFindsTracesByPartOfTheirNameAndByAPhraseInTheirStoredContent() {
+    Path db = dir.resolve("search/traces");
+    Tracewright.init(TraceConfig.builder().store(H2Store.file(db)).capturePolicy(dev.tracewright.annotations.CapturePolicy.FULL_LOCAL).build());
+    try (ActiveSpan root = Tracewright.span("Checkout-Flow", SpanKind.AGENT).input("order", "order 1 for alice@example.com").start()) {
+      try (ActiveSpan llm = Tracewright.span("chat", SpanKind.LLM).input("prompt", "Be brief. ".repeat(100) + "Ship to the Blue Lagoon\nthen stop").start()) {
+        llm.output("Shipped.");
+      }
+    }
+    try (ActiveSpan root = Tracewright.span("checkout-v2", SpanKind.AGENT).input("order", "order 2: blue shoes").start()) {
+      root.output("the lagoon is closed");
+    }
+    try (ActiveSpan root = Tracewright.span("refund", SpanKind.AGENT).start()) {
+      root.error(new IllegalStateException("Card declined by issuer"));
+    }
+    assertTrue(Tracewright.flush());
+    Tracewright.shutdown();
+    String at = "--db=" + db;
+
+    assertEquals(List.of("checkout-v2", "Checkout-Flow"), names(run("list", "--name", "CHECKOUT", at)), "part of the name, any case");
+    assertEquals(List.of("checkout-v2"), names(run("list", "--name", "out-v", at)));
+    assertTrue(run("list", "--name", "zzz", at).out().startsWith("no traces match"));
+    // Past the preview, in the full prompt kept as a blob; the line break is stored as JSON's \n.
+    assertEquals(List.of("Checkout-Flow"), names(run("list", "--text", "blue LAGOON", at)));
+    assertEquals(List.of(), names(run("list", "--text", "lagoon blue", at)), "its words, not the phrase");
+    assertEquals(List.of("checkout-v2", "Checkout-Flow"), names(run("list", "--text", "lagoon", at)));
+    assertEquals(List.of("refund"), names(run("list", "--text", "declined by", at)), "an error message");
+    assertEquals(List.of(), names(run("list", "--text", "alice@example.com", at)), "content is searched as stored: redacted");
+    assertEquals(List.of("Checkout-Flow"), names(run("list", "--text", "order 1 for", at)));
+    assertEquals(List.of("checkout-v2"), names(run("list", "--text", "lagoon", "--name", "v2", at)), "with the other filters");
+    Result none = run("list", "--text", "!?", at);
+    assertEquals(2, none.exit());
+    assertTrue(none.err().contains("no word to search for"), none.err());
+  }
+
+  @Test
   void errorsListsAnyFailedSpanAndFailedListsFailedRunsOnly() {
     Path db = record("filters", () -> {
       agent("clean", false, false);

@@ -2,6 +2,7 @@ package dev.tracewright.runtime;
 
 import dev.tracewright.annotations.CapturePolicy;
 import dev.tracewright.runtime.capture.Captured;
+import dev.tracewright.runtime.store.TraceLabels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -41,6 +42,11 @@ final class RootSpan extends LiveSpan {
 
   /** The conversation this trace belongs to ({@link Tracewright#conversation}), or null; the first one set stays. */
   volatile String conversation;
+  /** The session and user ({@link Tracewright#session}, {@link Tracewright#user}), or null; the last one set stays. */
+  volatile String session;
+  volatile String user;
+  /** Tags in the order first given ({@link Tracewright#tag}); null until one is. Guarded by this. */
+  private java.util.LinkedHashSet<String> tags;
 
   RootSpan(
       Recorder recorder,
@@ -163,6 +169,27 @@ final class RootSpan extends LiveSpan {
   /** The root ended (read by the writer thread for a trace whose end the queue dropped). */
   synchronized boolean hasEnded() {
     return ended;
+  }
+
+  /** Adds tags, each cleaned ({@link TraceLabels#clean}: trimmed, blank ignored, cut), up to {@link TraceLabels#MAX_TAGS} for the trace. */
+  synchronized void addTags(String[] given) {
+    for (String raw : given) {
+      String tag = TraceLabels.clean(raw);
+      if (tag != null) {
+        if (tags == null) {
+          tags = new java.util.LinkedHashSet<>(4);
+        }
+        if (tags.size() >= TraceLabels.MAX_TAGS) {
+          return;
+        }
+        tags.add(tag);
+      }
+    }
+  }
+
+  /** The tags so far (writer thread, when the root is converted); empty if none. */
+  synchronized List<String> tags() {
+    return tags == null ? List.of() : List.copyOf(tags);
   }
 
   synchronized Totals totals() {

@@ -6,6 +6,7 @@ import dev.tracewright.runtime.context.Ids;
 import dev.tracewright.runtime.store.BlobRecord;
 import dev.tracewright.runtime.store.EventRecord;
 import dev.tracewright.runtime.store.SpanRecord;
+import dev.tracewright.runtime.store.TraceLabels;
 import dev.tracewright.runtime.store.TraceRecord;
 import dev.tracewright.runtime.store.WriteBatch;
 import java.util.ArrayList;
@@ -140,20 +141,62 @@ final class SpanConverter {
     }
   }
 
-  /** The span's attributes, with the GenAI ones its kind carries filled in ({@link GenAiAttributes}). */
+  /**
+   * The span's attributes, with the GenAI ones its kind carries filled in ({@link GenAiAttributes}),
+   * and on the trace's root its session, user and tags ({@link TraceLabels}).
+   */
   private Map<String, Object> spanAttributes(LiveSpan s) {
     Map<String, Object> attributes = attributes(s.site.attributes, s.attributes);
-    if (GenAiAttributes.operation(s.site.kind) == null) {
+    boolean genAi = GenAiAttributes.operation(s.site.kind) != null;
+    RootSpan root = s == s.root ? s.root : null;
+    List<String> tags = root == null ? List.of() : root.tags();
+    boolean labelled = root != null && (root.session != null || root.user != null || root.conversation != null || !tags.isEmpty());
+    if (!genAi && !labelled) {
       return attributes;
     }
     // attributes() builds a new map whenever there is any attribute: filled in place, not copied.
     Map<String, Object> complete = attributes.isEmpty() ? new LinkedHashMap<>() : attributes;
-    GenAiAttributes.complete(s.site.kind, content.redactName(s.site.name), complete);
-    String conversation = s.root.conversation;
-    if (conversation != null) {
-      complete.putIfAbsent(GenAiAttributes.CONVERSATION_ID, content.redactName(conversation));
+    if (genAi) {
+      GenAiAttributes.complete(s.site.kind, content.redactName(s.site.name), complete);
+      String conversation = s.root.conversation;
+      if (conversation != null) {
+        complete.putIfAbsent(GenAiAttributes.CONVERSATION_ID, content.redactName(conversation));
+      }
+    }
+    if (labelled) {
+      addLabels(root, tags, complete);
     }
     return complete;
+  }
+
+  /**
+   * The root's session (else its conversation: that is the session the list filters by), user and
+   * tags, redacted like names. Given through Tracewright, they win over attributes of those names.
+   */
+  private void addLabels(RootSpan root, List<String> tags, Map<String, Object> attributes) {
+    String session = root.session;
+    if (session != null) {
+      attributes.put(TraceLabels.SESSION_ID, content.redactName(session));
+    } else {
+      String conversation = TraceLabels.clean(root.conversation);
+      if (conversation != null) {
+        attributes.putIfAbsent(TraceLabels.SESSION_ID, content.redactName(conversation));
+      }
+    }
+    String user = root.user;
+    if (user != null) {
+      attributes.put(TraceLabels.USER_ID, content.redactName(user));
+    }
+    if (!tags.isEmpty()) {
+      List<String> clean = new ArrayList<>(tags.size());
+      for (String tag : tags) {
+        String redacted = content.redactName(tag);
+        if (redacted != null && !clean.contains(redacted)) { // two tags may redact alike
+          clean.add(redacted);
+        }
+      }
+      attributes.put(TraceLabels.TAGS, clean);
+    }
   }
 
   /**

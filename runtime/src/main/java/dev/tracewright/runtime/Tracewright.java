@@ -2,6 +2,7 @@ package dev.tracewright.runtime;
 
 import dev.tracewright.annotations.SpanKind;
 import dev.tracewright.runtime.store.H2Store;
+import dev.tracewright.runtime.store.TraceLabels;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -185,6 +186,59 @@ public final class Tracewright {
         }
       }
     };
+  }
+
+  /**
+   * Tags the trace running on this thread (stored as {@code tag.tags} on its root span and in
+   * {@code trace_tags}; {@code tracewright list --tag}, the UI and the API filter by them). Each tag
+   * is trimmed; null and blank ones are ignored, repeats kept once; a trace keeps at most 32 tags
+   * (later ones are ignored) of at most 200 characters each (longer ones are cut). Redacted like a
+   * name when written. Call it while the trace runs, from any of its threads; outside a trace, or
+   * when not recording, it does nothing and costs one volatile read.
+   */
+  public static void tag(String... tags) {
+    RootSpan root = currentRoot();
+    if (root != null && tags != null) {
+      root.addTags(tags);
+    }
+  }
+
+  /**
+   * Files the trace running on this thread under a session ({@code session.id} on its root span,
+   * {@code traces.session_id}; {@code list --session} filters by it). Without one, a trace in a
+   * {@link #conversation} has the conversation's ID as its session, which is what the LangChain4j
+   * and Spring AI integrations set from the framework's memory or conversation ID. The last ID given
+   * wins; trimmed, cut to 200 characters, redacted like a name (an email is stored as the
+   * redactor's marker: prefer an opaque ID). Null or blank is ignored; outside a trace, or when not
+   * recording, it does nothing.
+   */
+  public static void session(String id) {
+    RootSpan root = currentRoot();
+    String clean = TraceLabels.clean(id);
+    if (root != null && clean != null) {
+      root.session = clean;
+    }
+  }
+
+  /**
+   * Files the trace running on this thread under a user ({@code user.id} on its root span,
+   * {@code traces.user_id}; {@code list --user} filters by it), as {@link #session} does.
+   */
+  public static void user(String id) {
+    RootSpan root = currentRoot();
+    String clean = TraceLabels.clean(id);
+    if (root != null && clean != null) {
+      root.user = clean;
+    }
+  }
+
+  /** The root of the trace running on this thread, or null (also when not recording). */
+  private static RootSpan currentRoot() {
+    if (recorder == null) {
+      return null;
+    }
+    LiveSpan top = SpanStack.get().top();
+    return top == null ? null : top.root;
   }
 
   /** What {@link #conversation} opened: close it on the thread that opened it. */

@@ -6,6 +6,7 @@ import dev.tracewright.cli.TraceDb;
 import dev.tracewright.cli.TraceQuery;
 import dev.tracewright.runtime.store.EventRecord;
 import dev.tracewright.runtime.store.SpanRecord;
+import dev.tracewright.runtime.store.TraceLabels;
 import dev.tracewright.runtime.store.TraceRecord;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -30,7 +31,8 @@ final class TraceApi {
   static final int MAX_CONTENT_CHARS = 1 << 20;
   static final int MAX_STATS_ROWS = 1_000;
 
-  private static final List<String> LIST_PARAMS = List.of("limit", "before", "beforeId", "since", "until", "name", "status", "model", "q", "sort");
+  private static final List<String> LIST_PARAMS =
+      List.of("limit", "before", "beforeId", "since", "until", "name", "status", "model", "q", "text", "sort", "tag", "session", "user");
 
   private final TraceReads db;
   private final int maxSpans;
@@ -81,13 +83,24 @@ final class TraceApi {
     }
     // One more than asked tells whether another page follows.
     TraceQuery query = new TraceQuery(limit + 1, before, beforeId, time("since", p.get("since")), time("until", p.get("until")),
-        p.get("name"), status(p.get("status")), p.get("model"), p.get("q"), sort(p.get("sort")));
+        p.get("name"), status(p.get("status")), p.get("model"), p.get("q"), sort(p.get("sort")), p.get("text"), p.get("tag"),
+        p.get("session"), p.get("user"));
     List<TraceRecord> found = db.read(traces -> traces.traces(query));
     boolean more = found.size() > limit;
     List<TraceRecord> page = more ? found.subList(0, limit) : found;
     Map<String, Object> out = new LinkedHashMap<>();
-    Map<String, String> replays = db.read(traces -> traces.replayOf(page.stream().map(TraceRecord::rootSpanId).toList()));
-    out.put("traces", page.stream().map(t -> ApiViews.TraceView.of(t, t.rootSpanId() == null ? null : replays.get(t.rootSpanId()))).toList());
+    Map<String, String> replays = new java.util.HashMap<>();
+    Map<String, TraceLabels> labels = new java.util.HashMap<>();
+    Map<String, List<String>> previews = new java.util.HashMap<>();
+    db.read(traces -> {
+      List<String> roots = page.stream().map(TraceRecord::rootSpanId).toList();
+      replays.putAll(traces.replayOf(roots));
+      labels.putAll(traces.labels(page.stream().map(TraceRecord::traceId).toList()));
+      previews.putAll(traces.previews(roots));
+      return null;
+    });
+    out.put("traces", page.stream().map(t -> ApiViews.TraceView.of(t, t.rootSpanId() == null ? null : replays.get(t.rootSpanId()),
+        labels.get(t.traceId()), t.rootSpanId() == null ? null : previews.get(t.rootSpanId()))).toList());
     if (more) {
       TraceRecord last = page.get(page.size() - 1);
       out.put("next", Map.of("before", ApiViews.iso(last.startTime()), "beforeId", last.traceId()));
@@ -159,10 +172,10 @@ final class TraceApi {
     return db.read(traces -> {
       TraceRecord trace = traces.withTotals(find(traces, id));
       if (trace.spanCount() > maxSpans) {
-        return rangedBody(trace); // the page asks for rows as it scrolls
+        return rangedBody(traces, trace); // the page asks for rows as it scrolls
       }
       Map<String, Object> body = traceBody(traces, trace, maxSpans, MAX_EVENTS, spans -> {});
-      return Boolean.TRUE.equals(body.get("truncated")) && ((List<?>) body.get("spans")).size() >= maxSpans ? rangedBody(trace) : body;
+      return Boolean.TRUE.equals(body.get("truncated")) && ((List<?>) body.get("spans")).size() >= maxSpans ? rangedBody(traces, trace) : body;
     });
   }
 
@@ -181,9 +194,9 @@ final class TraceApi {
   }
 
   /** A trace larger than one answer holds: its totals, and where to get its rows. */
-  private Map<String, Object> rangedBody(TraceRecord trace) {
+  private Map<String, Object> rangedBody(TraceDb traces, TraceRecord trace) throws java.sql.SQLException {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("trace", ApiViews.TraceView.of(trace));
+    out.put("trace", ApiViews.TraceView.of(traces, trace));
     out.put("spans", List.of());
     out.put("events", List.of());
     out.put("truncated", false);
@@ -202,7 +215,7 @@ final class TraceApi {
     return db.read(traces -> {
       TraceRecord trace = traces.withTotals(find(traces, id));
       Map<String, Object> page = TraceRows.page(traces, rows.tree(traces, trace), from, limit);
-      page.put("trace", ApiViews.TraceView.of(trace));
+      page.put("trace", ApiViews.TraceView.of(traces, trace));
       return page;
     });
   }
@@ -239,7 +252,7 @@ final class TraceApi {
     boolean eventsCut = events.size() > maxEvents;
     seen.accept(kept);
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("trace", ApiViews.TraceView.of(trace));
+    out.put("trace", ApiViews.TraceView.of(traces, trace));
     out.put("spans", kept.stream().map(ApiViews.SpanView::of).toList());
     out.put("events", eventsCut ? events.subList(0, maxEvents) : events);
     out.put("truncated", spansCut || eventsCut);

@@ -159,8 +159,37 @@ class ApiTest {
   }
 
   @Test
+  void rowsCarryTheRootsPreviewsAndContentSearchFindsAPhraseInAnySpan() throws Exception {
+    JsonNode research = json("/api/traces?text=" + enc("RAYLEIGH scattering")).get("traces");
+    assertEquals(1, research.size(), "the phrase is in the tool's and the model's outputs, any case");
+    assertEquals(researchId, research.get(0).get("traceId").asText());
+    assertEquals("{\"question\":\"why is the sky blue?\"}", research.get(0).get("inputPreview").asText());
+    assertEquals("\"blue\"", research.get(0).get("outputPreview").asText());
+    assertEquals(List.of(), names(json("/api/traces?text=" + enc("scattering Rayleigh"))), "both words, not the phrase");
+    assertEquals(List.of("research"), names(json("/api/traces?text=" + enc("model unavailable"))), "an error message");
+    JsonNode hostile = json("/api/traces?text=" + enc("onerror")).get("traces");
+    assertEquals(xssId, hostile.get(0).get("traceId").asText());
+    assertEquals("\"" + IMG + "\"", hostile.get(0).get("outputPreview").asText(), "as stored; the page shows it as text");
+    List<String> nines = new ArrayList<>();
+    for (int i = 99; i >= 90; i--) {
+      nines.add("job-" + i);
+    }
+    nines.add("job-9");
+    assertEquals(nines, names(json("/api/traces?text=" + enc("done 9"))), "a phrase is found inside longer text");
+    assertEquals(List.of("job-95"), names(json("/api/traces?name=5&text=" + enc("done 9"))), "with the other filters");
+    assertEquals(List.of(), names(json("/api/traces?status=failed&text=sky")));
+    assertError("/api/traces?text=" + enc("?!"), 400, "no word to search for");
+  }
+
+  @Test
   void filtersByNameStatusModelTimeAndSpanText() throws Exception {
-    assertEquals(List.of("job-7"), names(json("/api/traces?name=job-7")));
+    List<String> seventeen = new ArrayList<>();
+    for (int i = 179; i >= 170; i--) {
+      seventeen.add("job-" + i);
+    }
+    seventeen.add("job-17");
+    assertEquals(seventeen, names(json("/api/traces?name=JOB-17&limit=100")), "every name containing the text, any case, newest first");
+    assertEquals(List.of("job-204"), names(json("/api/traces?name=b-204")));
     assertEquals(List.of("research"), names(json("/api/traces?status=failed")));
     assertEquals(List.of("research"), names(json("/api/traces?status=any_error")));
     assertEquals(List.of(), names(json("/api/traces?status=incomplete")));

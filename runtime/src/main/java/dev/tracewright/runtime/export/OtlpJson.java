@@ -110,8 +110,19 @@ public final class OtlpJson {
     }
     ObjectNode a = attributes.addObject();
     a.put("key", key);
-    ObjectNode v = a.putObject("value");
-    if (value instanceof Boolean b) {
+    value(a.putObject("value"), value);
+  }
+
+  /** An OTLP AnyValue; a list (a root span's {@code tag.tags}) as an array of its elements. */
+  private static void value(ObjectNode v, Object value) {
+    if (value instanceof java.util.List<?> list) {
+      ArrayNode values = v.putObject("arrayValue").putArray("values");
+      for (Object element : list) {
+        if (element != null) {
+          value(values.addObject(), element);
+        }
+      }
+    } else if (value instanceof Boolean b) {
       v.put("boolValue", b);
     } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
       v.put("intValue", String.valueOf(value));

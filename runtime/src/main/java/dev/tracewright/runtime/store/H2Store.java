@@ -74,6 +74,11 @@ public final class H2Store implements TraceStore {
   private PreparedStatement mergeBlob;
   private PreparedStatement lockBlobs;
   private PreparedStatement addReferences;
+  private PreparedStatement lockTraces;
+  private PreparedStatement markFailed;
+  private PreparedStatement addWords;
+  private PreparedStatement setLabels;
+  private PreparedStatement mergeTag;
 
   private H2Store(String url, String user, String password, Path file) {
     this.url = url;
@@ -171,7 +176,7 @@ public final class H2Store implements TraceStore {
     Connection c = connection();
     try {
       try {
-        writeRows(batch, insertSpan, insertEvent);
+        writeRows(batch, insertSpan, insertEvent, java.util.Set.of());
       } catch (SQLException e) {
         if (!isDuplicateKey(e)) {
           throw e;
@@ -184,9 +189,15 @@ public final class H2Store implements TraceStore {
         mergeBlob.clearBatch();
         addReferences.clearBatch();
         insertStartedTrace.clearBatch();
+        markFailed.clearBatch();
+        addWords.clearBatch();
+        setLabels.clearBatch();
+        mergeTag.clearBatch();
+        // The spans already there are in the rollups already: only the others are added to them.
+        java.util.Set<String> stored = storedSpans(c, batch);
         try (PreparedStatement spans = c.prepareStatement(MERGE_SPAN);
             PreparedStatement events = c.prepareStatement(MERGE_EVENT)) {
-          writeRows(batch, spans, events);
+          writeRows(batch, spans, events, stored);
         }
       }
       c.commit();
@@ -197,13 +208,27 @@ public final class H2Store implements TraceStore {
     }
   }
 
-  private void writeRows(WriteBatch batch, PreparedStatement spans, PreparedStatement events) throws SQLException {
+  /**
+   * Writes a batch and adds it to the rollups, in the caller's transaction. {@code stored}: spans of
+   * the batch already in the table (written before by a session that died before its sync, and
+   * counted then), which are written again but not counted again.
+   */
+  private void writeRows(WriteBatch batch, PreparedStatement spans, PreparedStatement events, java.util.Set<String> stored)
+      throws SQLException {
     // Blobs first: their row locks keep a concurrent prune (this process's or the CLI's) from
     // deleting content that the spans below are about to reference.
     writeBlobs(batch.blobs(), batch.spans());
+    Rollups.Changes rollups = new Rollups.Changes();
+    java.util.Set<String> failedTraces = new java.util.LinkedHashSet<>();
     for (SpanRecord s : batch.spans()) {
       bindSpan(spans, s);
       spans.addBatch();
+      if (!stored.contains(s.spanId())) {
+        rollups.addSpan(s);
+      }
+      if (SpanRecord.ERROR.equals(s.status())) {
+        failedTraces.add(s.traceId());
+      }
     }
     spans.executeBatch();
     for (EventRecord e : batch.events()) {
@@ -223,11 +248,125 @@ public final class H2Store implements TraceStore {
     if (!batch.startedTraces().isEmpty()) {
       insertStartedTrace.executeBatch();
     }
+    replaceTraceRollups(batch.traces(), rollups);
     for (TraceRecord t : batch.traces()) {
       bindTrace(mergeTrace, t);
       mergeTrace.addBatch();
+      if (t.errorCount() > 0 || SpanRecord.ERROR.equals(t.status())) {
+        failedTraces.add(t.traceId());
+      }
     }
     mergeTrace.executeBatch();
+    for (String traceId : failedTraces) {
+      markFailed.setString(1, traceId);
+      markFailed.addBatch();
+    }
+    if (!failedTraces.isEmpty()) {
+      markFailed.executeBatch();
+    }
+    writeLabels(batch);
+    rollups.apply(spans.getConnection());
+    ContentWords.write(addWords, ContentWords.ofBatch(batch));
+  }
+
+  /**
+   * The session, user and tags of each trace whose root span is in the batch ({@link TraceLabels},
+   * from the root's attributes) into its row and {@code trace_tags}. A root span comes with its
+   * trace's final row (both are written when the root ends), so the row exists by now; a row
+   * written again later (a span that ended after the root) names its columns and leaves these be.
+   */
+  private void writeLabels(WriteBatch batch) throws SQLException {
+    Map<String, String> roots = new java.util.HashMap<>(); // root span ID -> trace ID
+    for (TraceRecord t : batch.traces()) {
+      if (t.rootSpanId() != null) {
+        roots.put(t.rootSpanId(), t.traceId());
+      }
+    }
+    if (roots.isEmpty()) {
+      return;
+    }
+    boolean labelled = false;
+    boolean tagged = false;
+    for (SpanRecord s : batch.spans()) {
+      String traceId = roots.get(s.spanId());
+      if (traceId == null || !traceId.equals(s.traceId())) {
+        continue;
+      }
+      TraceLabels labels = TraceLabels.of(s.attributes());
+      if (labels.isEmpty()) {
+        continue;
+      }
+      setLabels.setString(1, labels.sessionId());
+      setLabels.setString(2, labels.userId());
+      setLabels.setString(3, traceId);
+      setLabels.addBatch();
+      labelled = true;
+      for (String tag : labels.tags()) {
+        mergeTag.setString(1, tag);
+        mergeTag.setString(2, traceId);
+        mergeTag.addBatch();
+        tagged = true;
+      }
+    }
+    if (labelled) {
+      setLabels.executeBatch();
+    }
+    if (tagged) {
+      mergeTag.executeBatch();
+    }
+  }
+
+  /**
+   * A trace's row is written when its root ends and replaced if a span ends after that: the rollups
+   * take back what the row being replaced counted and add the new one. The rows are locked first
+   * ({@code FOR UPDATE}), so a second process replacing the same row waits and then sees this one.
+   */
+  private void replaceTraceRollups(java.util.List<TraceRecord> traces, Rollups.Changes rollups) throws SQLException {
+    if (traces.isEmpty()) {
+      return;
+    }
+    Map<String, TraceRecord> ids = new LinkedHashMap<>();
+    for (TraceRecord t : traces) {
+      ids.put(t.traceId(), t);
+    }
+    lockTraces.setObject(1, ids.keySet().stream().sorted().toArray(String[]::new));
+    try (ResultSet rs = lockTraces.executeQuery()) {
+      while (rs.next()) {
+        double duration = rs.getDouble(5);
+        rollups.addTrace(rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(2), rs.getString(4),
+            rs.wasNull() ? null : duration, rs.getLong(6), rs.getLong(7), rs.getBigDecimal(8), -1);
+      }
+    }
+    Map<String, TraceRecord> written = new java.util.HashMap<>();
+    for (TraceRecord t : traces) {
+      TraceRecord replaced = written.put(t.traceId(), t);
+      if (replaced != null) {
+        addTrace(rollups, replaced, -1); // the same trace twice in one batch: the later row replaces the earlier
+      }
+      addTrace(rollups, t, 1);
+    }
+  }
+
+  private static void addTrace(Rollups.Changes rollups, TraceRecord t, int sign) {
+    rollups.addTrace(t.startTime(), t.name(), t.status(), t.endTime() == null ? null : t.durationMs(), t.inputTokens(),
+        t.outputTokens(), Rollups.stored(t.costUsd()), sign);
+  }
+
+  /** The spans of the batch that are stored already. */
+  private static java.util.Set<String> storedSpans(Connection c, WriteBatch batch) throws SQLException {
+    java.util.Set<String> stored = new java.util.HashSet<>();
+    if (batch.spans().isEmpty()) {
+      return stored;
+    }
+    try (PreparedStatement st = c.prepareStatement("SELECT span_id FROM spans WHERE span_id = ANY(?)")) {
+      st.setObject(1, batch.spans().stream().map(SpanRecord::spanId).toArray(String[]::new));
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          stored.add(rs.getString(1));
+        }
+      }
+    }
+    return stored;
   }
 
   /**
@@ -507,6 +646,12 @@ public final class H2Store implements TraceStore {
           c.prepareStatement("MERGE INTO blobs (hash, size_bytes, media_type, content, ref_count) KEY (hash) VALUES (?,?,?,?,?)");
       addReferences = c.prepareStatement("UPDATE blobs SET ref_count = ref_count + ? WHERE hash = ?");
       lockBlobs = c.prepareStatement(TracePruner.LOCK_BLOBS);
+      lockTraces = c.prepareStatement("SELECT trace_id, name, start_time, status, duration_ms, input_tokens, output_tokens, cost_usd"
+          + " FROM traces WHERE trace_id = ANY(?) FOR UPDATE");
+      markFailed = c.prepareStatement("UPDATE traces SET has_error = TRUE WHERE trace_id = ? AND NOT has_error");
+      addWords = c.prepareStatement(ContentWords.ADD);
+      setLabels = c.prepareStatement("UPDATE traces SET session_id = ?, user_id = ? WHERE trace_id = ?");
+      mergeTag = c.prepareStatement("MERGE INTO trace_tags (tag, trace_id) KEY (tag, trace_id) VALUES (?, ?)");
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;

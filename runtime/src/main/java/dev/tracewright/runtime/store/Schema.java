@@ -15,7 +15,17 @@ import java.util.List;
  */
 public final class Schema {
   /** One step of the schema's history. Never edit a released migration; add the next one. */
-  public record Migration(int version, String description, List<String> statements) {}
+  public record Migration(int version, String description, List<String> statements, Step step) {
+    public Migration(int version, String description, List<String> statements) {
+      this(version, description, statements, c -> { });
+    }
+  }
+
+  /** What a migration does in Java after its statements, in the same transaction (a backfill that must not hold everything in memory). */
+  @FunctionalInterface
+  public interface Step {
+    void run(Connection connection) throws SQLException;
+  }
 
   public static final List<Migration> MIGRATIONS =
       List.of(
@@ -125,7 +135,78 @@ public final class Schema {
           new Migration(
               6,
               "traces.dropped_spans: spans of the trace that ended but were dropped by the full queue",
-              List.of("ALTER TABLE traces ADD COLUMN dropped_spans INTEGER DEFAULT 0 NOT NULL")));
+              List.of("ALTER TABLE traces ADD COLUMN dropped_spans INTEGER DEFAULT 0 NOT NULL")),
+          new Migration(
+              7,
+              "span_rollups and trace_rollups: per-hour aggregates with a latency histogram, read by stats instead of every span",
+              List.of(
+                  """
+                  CREATE TABLE span_rollups (
+                    hour_start TIMESTAMP(0) WITH TIME ZONE NOT NULL,
+                    name CHARACTER VARYING NOT NULL,
+                    model CHARACTER VARYING NOT NULL,
+                    spans BIGINT NOT NULL,
+                    errors BIGINT NOT NULL,
+                    input_tokens BIGINT NOT NULL,
+                    output_tokens BIGINT NOT NULL,
+                    priced_calls BIGINT NOT NULL,
+                    cost_usd DECIMAL(30, 10) NOT NULL,
+                    unpriced_calls BIGINT NOT NULL,
+                    min_ms DOUBLE PRECISION NOT NULL,
+                    max_ms DOUBLE PRECISION NOT NULL,
+                    histogram VARBINARY NOT NULL,
+                    PRIMARY KEY (hour_start, name, model)
+                  )""",
+                  """
+                  CREATE TABLE trace_rollups (
+                    hour_start TIMESTAMP(0) WITH TIME ZONE NOT NULL,
+                    name CHARACTER VARYING NOT NULL,
+                    traces BIGINT NOT NULL,
+                    errors BIGINT NOT NULL,
+                    input_tokens BIGINT NOT NULL,
+                    output_tokens BIGINT NOT NULL,
+                    priced_calls BIGINT NOT NULL,
+                    cost_usd DECIMAL(30, 10) NOT NULL,
+                    unpriced_calls BIGINT NOT NULL,
+                    min_ms DOUBLE PRECISION NOT NULL,
+                    max_ms DOUBLE PRECISION NOT NULL,
+                    histogram VARBINARY NOT NULL,
+                    PRIMARY KEY (hour_start, name)
+                  )"""),
+              Rollups::backfill),
+          new Migration(
+              8,
+              "traces.has_error: any span of the trace failed, indexed, so listing traces with errors is a lookup",
+              List.of(
+                  "ALTER TABLE traces ADD COLUMN has_error BOOLEAN DEFAULT FALSE NOT NULL",
+                  """
+                  UPDATE traces t SET has_error = TRUE
+                  WHERE t.status = 'ERROR' OR t.error_count > 0
+                     OR t.trace_id IN (SELECT e.trace_id FROM spans e WHERE e.status = 'ERROR')""",
+                  // Here rather than in INDEXES, which also run over databases migrated only part way.
+                  "CREATE INDEX IF NOT EXISTS traces_by_error ON traces(has_error, start_time)")),
+          new Migration(
+              9,
+              "traces.session_id, traces.user_id and trace_tags (Tracewright.session/user/tag), indexed for the list's filters",
+              List.of(
+                  // Nothing to backfill: no earlier version wrote session.id, user.id or tag.tags.
+                  "ALTER TABLE traces ADD COLUMN session_id CHARACTER VARYING",
+                  "ALTER TABLE traces ADD COLUMN user_id CHARACTER VARYING",
+                  """
+                  CREATE TABLE trace_tags (
+                    tag CHARACTER VARYING NOT NULL,
+                    trace_id CHAR(32) NOT NULL,
+                    PRIMARY KEY (tag, trace_id)
+                  )""",
+                  // Here rather than in INDEXES, which also run over databases migrated only part way.
+                  "CREATE INDEX IF NOT EXISTS trace_tags_by_trace ON trace_tags(trace_id)", // a trace's tags, and prune
+                  "CREATE INDEX IF NOT EXISTS traces_by_session ON traces(session_id, start_time)",
+                  "CREATE INDEX IF NOT EXISTS traces_by_user ON traces(user_id, start_time)")),
+          new Migration(
+              10,
+              "traces.content_words: a Bloom filter of the words of the trace's stored content, for content search",
+              List.of("ALTER TABLE traces ADD COLUMN content_words VARBINARY(" + ContentWords.BYTES + ")"),
+              ContentWords::backfill));
 
   /**
    * Every read of the CLI, the UI and the console's views walks one of these and touches only the
@@ -282,6 +363,7 @@ public final class Schema {
           for (String sql : m.statements()) {
             st.execute(sql);
           }
+          m.step().run(connection);
           try (PreparedStatement record = connection.prepareStatement("INSERT INTO schema_version(version, description) VALUES (?, ?)")) {
             record.setInt(1, m.version());
             record.setString(2, m.description());

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param parentSpanId null for a root span
  * @param inputTokens null when unknown
  * @param costUsd null when unknown
- * @param attributes user and Tracewright attributes; values are strings, numbers or booleans
+ * @param attributes user and Tracewright attributes; values are strings, numbers or booleans (a root span's
+ *     {@code tag.tags}: a list of strings)
  * @param capturePolicy the effective policy: exporters include content only for FULL_EXPORTABLE
  */
 public record SpanRecord(

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Deletes whole traces that started before a cutoff: their spans, their events, their row, and the
- * blobs no span references any more ({@code blobs.ref_count}, which the writer raises for each span
+ * Deletes whole traces that started before a cutoff: their spans, their events, their row, their tags, their
+ * share of the rollups ({@link Rollups}), and the blobs no span references any more ({@code blobs.ref_count}, which the writer raises for each span
  * that references a blob and a prune lowers for each one it deletes, reaches 0). One batch of traces is one transaction, so a reader never sees
  * half a trace and a crash never leaves one. Used by retention on the writer thread and by
  * {@code tracewright prune}.
@@ -89,9 +89,26 @@ public final class TracePruner {
           st.executeQuery().close();
         }
       }
+      // What the rollups take back, read before the rows go; applied after the deletes, in the
+      // writer's order of locks (traces' rows, then rollup rows in key order).
+      Rollups.Changes rollups = new Rollups.Changes();
+      try (PreparedStatement st = connection.prepareStatement(Rollups.SPAN_AGGREGATE.formatted("WHERE trace_id IN (" + in + ")"))) {
+        bind(st, traceIds, 1);
+        try (ResultSet rs = st.executeQuery()) {
+          rollups.read(rs, true, -1);
+        }
+      }
+      try (PreparedStatement st = connection.prepareStatement(Rollups.TRACE_AGGREGATE.formatted("AND trace_id IN (" + in + ")"))) {
+        bind(st, traceIds, 1);
+        try (ResultSet rs = st.executeQuery()) {
+          rollups.read(rs, false, -1);
+        }
+      }
       long events = update("DELETE FROM span_events WHERE span_id IN (SELECT span_id FROM spans WHERE trace_id IN (" + in + "))", traceIds);
       long spans = update("DELETE FROM spans WHERE trace_id IN (" + in + ")", traceIds);
       update("DELETE FROM traces WHERE trace_id IN (" + in + ")", traceIds);
+      update("DELETE FROM trace_tags WHERE trace_id IN (" + in + ")", traceIds); // after the rows: the writer's order
+      rollups.apply(connection);
       long freedBlobs = 0;
       try (PreparedStatement release = connection.prepareStatement("UPDATE blobs SET ref_count = ref_count - ? WHERE hash = ?");
           PreparedStatement free = connection.prepareStatement("DELETE FROM blobs WHERE hash = ? AND ref_count <= 0")) {

@@ -195,6 +195,24 @@ public class ExportTest {
   }
 
   @Test
+  void aRootSpanCarriesItsSessionUserAndTagsAsOpenInferenceAttributes() throws Exception {
+    List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+    HttpServer server = receiver(n -> new int[] {200}, bodies, Collections.synchronizedList(new ArrayList<>()));
+    Tracewright.init(TraceConfig.builder().store(new InMemoryStore()).exporter(OtlpHttpExporter.builder(endpoint(server)).build()).build());
+    try (dev.tracewright.runtime.ActiveSpan root = Tracewright.span("checkout", dev.tracewright.annotations.SpanKind.AGENT).start()) {
+      Tracewright.tag("checkout", "beta");
+      Tracewright.session("s-1");
+      Tracewright.user("u-7");
+    }
+    assertTrue(Tracewright.shutdown(Duration.ofSeconds(30)));
+    Span root = OtlpParsing.parse(bodies.get(0)).getResourceSpans(0).getScopeSpans(0).getSpans(0);
+    Map<String, Object> attributes = OtlpParsing.attributes(root.getAttributesList());
+    assertEquals("s-1", attributes.get("session.id"));
+    assertEquals("u-7", attributes.get("user.id"));
+    assertEquals(List.of("checkout", "beta"), attributes.get("tag.tags"), "an OTLP array of strings");
+  }
+
+  @Test
   void theNewestGenAiConventionsAreEmittedWhenTheUserOptsIn() throws Exception {
     assertEquals(GenAiConventions.LATEST, GenAiConventions.fromOptIn("http, gen_ai_latest_experimental"));
     assertEquals(GenAiConventions.V1_36, GenAiConventions.fromOptIn("http,database"));

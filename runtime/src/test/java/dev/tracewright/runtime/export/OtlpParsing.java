@@ -57,15 +57,19 @@ public final class OtlpParsing {
   public static Map<String, Object> attributes(List<KeyValue> keyValues) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (KeyValue kv : keyValues) {
-      AnyValue v = kv.getValue();
-      out.put(kv.getKey(), switch (v.getValueCase()) {
-        case STRING_VALUE -> v.getStringValue();
-        case BOOL_VALUE -> v.getBoolValue();
-        case INT_VALUE -> v.getIntValue();
-        case DOUBLE_VALUE -> v.getDoubleValue();
-        default -> v.toString();
-      });
+      out.put(kv.getKey(), value(kv.getValue()));
     }
     return out;
+  }
+
+  private static Object value(AnyValue v) {
+    return switch (v.getValueCase()) {
+      case STRING_VALUE -> v.getStringValue();
+      case BOOL_VALUE -> v.getBoolValue();
+      case INT_VALUE -> v.getIntValue();
+      case DOUBLE_VALUE -> v.getDoubleValue();
+      case ARRAY_VALUE -> v.getArrayValue().getValuesList().stream().map(OtlpParsing::value).toList();
+      default -> v.toString();
+    };
   }
 }

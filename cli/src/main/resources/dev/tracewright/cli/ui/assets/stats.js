@@ -8,7 +8,7 @@
   var SVG = 'http://www.w3.org/2000/svg';
   var root = document.getElementById('stats');
   var form = document.getElementById('window');
-  // The last 24 h unless asked: all time reads every span (78 s on 10 M spans), so it is a choice, not the default.
+  // The last 24 h unless asked (all time answers from the hourly rollups too, but the last day is what one looks at first).
   var DEFAULT_WINDOW = '24h';
   var asked = (new URLSearchParams(location.search).get('since') || '').trim();
   form.elements.since.value = asked || DEFAULT_WINDOW;
@@ -78,8 +78,18 @@
         rows.length ? el('table', {id: id, className: 'stats-table'}, el('thead', null, head), tbody) : el('p', {className: 'muted'}, 'nothing in this window'));
   }
 
+  // Until the answer comes: say so (the page would otherwise stay blank), in words for screen readers too.
+  function loading() {
+    TW.clear(root);
+    root.setAttribute('aria-busy', 'true');
+    root.appendChild(el('p', {id: 'stats-loading', className: 'notice loading', role: 'status'},
+        'Loading stats ' + (since ? 'since ' + since : 'of all time') + '…'));
+  }
+
+  loading();
   TW.api('/api/stats' + (since ? '?since=' + encodeURIComponent(since) : '')).then(function (s) {
     TW.clear(root);
+    root.removeAttribute('aria-busy');
     if (s.series && s.series.from && s.series.buckets.length) {
       root.appendChild(el('section', {className: 'charts'}, el('h2', null, 'Over time'),
           chart('Tokens (in + out)', s.series, function (b) { return b.inputTokens + b.outputTokens; }, TW.tokens),
@@ -91,6 +101,8 @@
     root.appendChild(table('by-span-name', 'By span name (each span\'s own tokens and cost, not its children\'s)', 'Span', s.bySpanName));
     if (s.truncated) root.appendChild(el('p', {className: 'notice warn'}, 'Only the first rows of each table are shown.'));
   }, function (error) {
+    TW.clear(root);
+    root.removeAttribute('aria-busy');
     TW.say(error.message, true);
   });
 })(window.TW);

@@ -9,7 +9,7 @@
  */
 'use strict';
 (function (TW) {
-  var FILTERS = ['name', 'status', 'model', 'since', 'until', 'q', 'sort'];
+  var FILTERS = ['name', 'status', 'model', 'tag', 'session', 'user', 'since', 'until', 'q', 'text', 'sort'];
   var PAGE = 50;
   var POLL_MS = 2000;
   var el = TW.el;
@@ -66,6 +66,29 @@
     return ta > tb || (ta === tb && a.traceId > b.traceId);
   }
 
+  /** This list with one more filter set (a tag, session or user clicked in a row). */
+  function filteredBy(name, value) {
+    var params = new URLSearchParams(filters);
+    params.set(name, value);
+    return location.pathname + '?' + params.toString();
+  }
+
+  /**
+   * The trace's session, user and tags as chips that filter the list (buttons, so the row's only link
+   * stays its name); recorded values, so text only.
+   */
+  function labels(t) {
+    function chip(kind, value, text, title) {
+      return el('button', {type: 'button', className: 'tag label' + (kind === 'tag' ? '' : ' ' + kind), title: title,
+        dataset: {filter: kind}, onclick: function () { location.assign(filteredBy(kind, value)); }}, text);
+    }
+    var chips = [];
+    if (t.sessionId) chips.push(chip('session', t.sessionId, 'session ' + t.sessionId, 'Only the traces of this session'));
+    if (t.userId) chips.push(chip('user', t.userId, 'user ' + t.userId, 'Only the traces of this user'));
+    (t.tags || []).forEach(function (tag) { chips.push(chip('tag', tag, tag, 'Only the traces with this tag')); });
+    return chips;
+  }
+
   function cells(t) {
     var status = TW.statusLabel(t);
     var box = el('input', {type: 'checkbox', 'aria-label': 'Select ' + (t.name || 'trace') + ' ' + TW.time(t.startTime) + ' to compare',
@@ -76,13 +99,22 @@
       el('td', {className: 'time'}, TW.time(t.startTime)),
       el('td', {className: 'name'}, el('a', {href: '/trace/' + t.traceId}, t.name || '(unnamed)'), ' ',
           el('span', {className: 'muted id'}, TW.shortId(t.traceId)),
-          t.replayOf ? el('span', {className: 'tag replay', title: 'A replay of the recorded trace ' + t.replayOf}, 'replay of ' + TW.shortId(t.replayOf)) : null),
+          t.replayOf ? el('span', {className: 'tag replay', title: 'A replay of the recorded trace ' + t.replayOf}, 'replay of ' + TW.shortId(t.replayOf)) : null,
+          labels(t), preview('in', 'Input', t.inputPreview), preview('out', 'Output', t.outputPreview)),
       el('td', {className: 'num'}, t.running ? 'running' : TW.duration(t.durationMs)),
       el('td', {className: 'num'}, String(t.spanCount) + (t.droppedSpans ? ' (' + t.droppedSpans + ' dropped)' : '')),
       el('td', {className: 'num'}, TW.tokens(t.inputTokens + t.outputTokens)),
       el('td', {className: 'num'}, TW.cost(t.costUsd, t.unpricedCalls)),
       el('td', null, el('span', {className: 'status status-' + status.split(',')[0]}, status))
     ];
+  }
+
+  /** The root's input or output preview on one line (as stored: redacted, cut), all of it in the tooltip; text, never HTML. */
+  function preview(which, label, text) {
+    if (text == null || text === '') return null;
+    var line = String(text).replace(/\s+/g, ' ').trim();
+    return el('div', {className: 'preview preview-' + which, title: label + ': ' + String(text)},
+        el('span', {className: 'muted preview-label'}, which === 'in' ? '→ ' : '← '), line);
   }
 
   function rowFor(t, fresh) {
@@ -94,7 +126,8 @@
   function update(t) {
     var entry = shown[t.traceId];
     var was = entry.trace;
-    if (was.running === t.running && was.spanCount === t.spanCount && was.status === t.status && was.durationMs === t.durationMs) return;
+    if (was.running === t.running && was.spanCount === t.spanCount && was.status === t.status && was.durationMs === t.durationMs &&
+        was.sessionId === t.sessionId && was.userId === t.userId && String(was.tags) === String(t.tags)) return;
     var row = rowFor(t, false);
     entry.row.replaceWith(row);
   }

@@ -95,6 +95,8 @@ class TraceExplorerBrowserTest {
     try (ActiveSpan page = Tracewright.span("fetch page", SpanKind.TOOL).input("html", SCRIPT).start()) {
       xssId = Tracewright.current().traceId();
       page.output(IMG + " and " + SCRIPT);
+      Tracewright.tag(IMG, "fetch");
+      Tracewright.session("s-fetch");
     }
 
     planA = plan("42", false);
@@ -309,6 +311,57 @@ class TraceExplorerBrowserTest {
   }
 
   @Test
+  @Order(4)
+  void tagsAndTheSessionAreChipsOfTextThatFilterTheList() throws Exception {
+    browser.open(url("/"));
+    browser.awaitText(By.cssSelector("#rows td.name a"), "research");
+    WebElement row = browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + xssId + "']"));
+    List<String> chips = row.findElements(By.cssSelector(".tag.label")).stream().map(WebElement::getText).toList();
+    assertEquals(List.of("session s-fetch", IMG, "fetch"), chips, "the session, then the tags (sorted), as text");
+    assertTrue(browser.driver.findElements(By.cssSelector("main img, main script")).isEmpty(), "no element made of a tag");
+    assertNull(browser.js("return window.__twPwned === undefined ? null : window.__twPwned;"), "the payload ran");
+
+    row.findElements(By.cssSelector(".tag.label")).get(1).click();
+    browser.until("the tag filter in the URL", () -> browser.driver.getCurrentUrl().contains("tag="));
+    browser.until("only the tagged trace",
+        () -> browser.driver.findElements(By.cssSelector("#rows td.name a")).stream().map(WebElement::getText).toList().equals(List.of("fetch page")));
+    assertEquals(IMG, browser.driver.findElement(By.name("tag")).getAttribute("value"), "the form shows the URL's filter");
+
+    browser.open(url("/"));
+    browser.awaitText(By.cssSelector("#rows td.name a"), "research");
+    browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + xssId + "'] .tag.label.session")).click();
+    browser.until("the session filter in the URL", () -> browser.driver.getCurrentUrl().endsWith("/?session=s-fetch"));
+    browser.until("only the session's trace",
+        () -> browser.driver.findElements(By.cssSelector("#rows td.name a")).stream().map(WebElement::getText).toList().equals(List.of("fetch page")));
+    assertFalse(browser.alertShown(), "no alert");
+  }
+
+  @Test
+  @Order(4)
+  void rowsShowTheRootsInputAndOutputAsTextAndTheContentBoxFindsAPhrase() throws Exception {
+    browser.open(url("/"));
+    browser.awaitText(By.cssSelector("#rows td.name a"), "research");
+    WebElement research = browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + researchId + "']"));
+    assertEquals("→ {\"question\":\"why is the sky blue?\"}", research.findElement(By.cssSelector(".preview-in")).getText());
+    assertEquals("← \"blue\"", research.findElement(By.cssSelector(".preview-out")).getText());
+    WebElement hostile = browser.driver.findElement(By.cssSelector("#rows tr[data-trace-id='" + xssId + "'] .preview-out"));
+    assertTrue(hostile.getText().contains("<img src=x onerror=") && hostile.getText().contains("<script>"), hostile.getText());
+    assertTrue(browser.driver.findElements(By.cssSelector("main img, main script")).isEmpty(), "no element made of a preview");
+    assertTrue(hostile.getSize().getHeight() < 30, "one line: " + hostile.getSize());
+
+    WebElement box = browser.driver.findElement(By.name("text"));
+    box.sendKeys("MIE scattering");
+    box.submit();
+    browser.until("the content filter in the URL", () -> browser.driver.getCurrentUrl().endsWith("/?text=MIE+scattering"));
+    browser.until("only the trace whose tool output says it",
+        () -> browser.driver.findElements(By.cssSelector("#rows td.name a")).stream().map(WebElement::getText).toList().equals(List.of("research")));
+    browser.screenshot("traces-content-search");
+    browser.open(url("/?text=" + java.net.URLEncoder.encode("?!", java.nio.charset.StandardCharsets.UTF_8)));
+    browser.awaitText(By.id("notice"), "no word to search for");
+    assertFalse(browser.alertShown(), "no alert");
+  }
+
+  @Test
   @Order(5)
   void aTraceOfTenThousandSpansKeepsOnlyTheVisibleRowsInThePage() throws Exception {
     browser.open(url("/trace/" + bigId));
@@ -346,6 +399,21 @@ class TraceExplorerBrowserTest {
     assertTable("by-model", expected.byModel());
     assertTable("by-span-name", expected.bySpanName());
     browser.screenshot("stats");
+    // In a window two charts wide, the third, on a row of its own, is the size of the others (it grew
+    // to the page's width and, keeping its proportions, twice their height).
+    org.openqa.selenium.Dimension wide = browser.driver.manage().window().getSize();
+    browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1100, wide.getHeight()));
+    try {
+      List<WebElement> charts = browser.driver.findElements(By.cssSelector("svg.chart"));
+      assertEquals(3, charts.size());
+      assertTrue(charts.get(2).getLocation().getY() > charts.get(0).getLocation().getY(), "the third chart is on the next row");
+      for (WebElement chart : charts) {
+        assertEquals(charts.get(0).getSize(), chart.getSize(), "every chart the size of the first");
+      }
+      browser.screenshot("stats-narrow");
+    } finally {
+      browser.driver.manage().window().setSize(wide);
+    }
 
     // A window, as `tracewright stats --since 1h` takes it (everything here was recorded in the last minutes).
     StatsReport window;
@@ -364,6 +432,35 @@ class TraceExplorerBrowserTest {
     browser.open(url("/stats?since=2999-01-01"));
     browser.awaitText(By.id("stats"), "nothing in this window");
     assertTrue(browser.driver.findElements(By.cssSelector("svg.chart")).isEmpty(), "no empty charts");
+  }
+
+  @Test
+  @Order(6)
+  void theStatsPageSaysItIsLoadingWhileTheAnswerIsOnItsWay() throws Exception {
+    // The page's requests to /api/stats wait until the test lets them through.
+    Map<String, Object> hold = browser.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+        (function () {
+          var fetch = window.fetch, held = [];
+          window.releaseStats = function () { held.splice(0).forEach(function (go) { go(); }); };
+          window.fetch = function (path, options) {
+            if (String(path).indexOf('/api/stats') !== 0) return fetch(path, options);
+            return new Promise(function (go) { held.push(go); }).then(function () { return fetch(path, options); });
+          };
+        })();"""));
+    try {
+      browser.open(url("/stats?since=all"));
+      WebElement loading = browser.awaitText(By.id("stats-loading"), "Loading stats of all time");
+      assertTrue(loading.isDisplayed());
+      assertEquals("true", browser.driver.findElement(By.id("stats")).getAttribute("aria-busy"));
+      assertEquals("status", loading.getAttribute("role"));
+      browser.screenshot("stats-loading");
+      browser.js("window.releaseStats()");
+      browser.await(By.cssSelector("#by-span-name tbody tr"));
+      assertTrue(browser.driver.findElements(By.id("stats-loading")).isEmpty(), "the loading line goes when the numbers come");
+      assertEquals(null, browser.driver.findElement(By.id("stats")).getAttribute("aria-busy"));
+    } finally {
+      browser.driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", hold.get("identifier")));
+    }
   }
 
   private static void assertTable(String id, List<StatsReport.Row> expected) {
