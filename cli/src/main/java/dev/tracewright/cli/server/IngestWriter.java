@@ -1,0 +1,181 @@
+package dev.tracewright.cli.server;
+
+import dev.tracewright.runtime.store.H2Store;
+import dev.tracewright.runtime.store.SpanRecord;
+import dev.tracewright.runtime.store.TraceRecord;
+import dev.tracewright.runtime.store.WriteBatch;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The server's one writer: requests wait in a bounded queue (by count and by bytes, so a burst
+ * cannot grow the heap; a request that does not fit is refused at once and the client retries),
+ * and one thread maps each to rows, writes it, recomputes the rows of the traces it touched, and
+ * syncs the file before the requests it wrote are answered: a 200 means the spans are on disk. A
+ * request sent twice (a client retrying after a lost answer) is merged, not stored twice.
+ */
+final class IngestWriter implements AutoCloseable {
+  /** What became of one request. */
+  record Result(int accepted, int rejected, String rejectedReason) {}
+
+  private record Pending(ExportTraceServiceRequest request, long bytes, CompletableFuture<Result> done) {}
+
+  private final H2Store store;
+  private final OtlpMapping mapping;
+  private final BlockingQueue<Pending> queue;
+  private final long maxQueuedBytes;
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  IngestWriter(H2Store store, OtlpMapping mapping, int maxQueuedRequests, long maxQueuedBytes) {
+    this.store = store;
+    this.mapping = mapping;
+    this.queue = new ArrayBlockingQueue<>(maxQueuedRequests);
+    this.maxQueuedBytes = maxQueuedBytes;
+    this.thread = new Thread(this::run, "tracewright-ingest");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The request's future result, or null when the queue is full (the caller answers 429). */
+  CompletableFuture<Result> offer(ExportTraceServiceRequest request, long bytes) {
+    if (closed) {
+      return null;
+    }
+    if (queuedBytes.addAndGet(bytes) > maxQueuedBytes && queuedBytes.get() != bytes) {
+      queuedBytes.addAndGet(-bytes);
+      return null;
+    }
+    Pending p = new Pending(request, bytes, new CompletableFuture<>());
+    if (!queue.offer(p)) {
+      queuedBytes.addAndGet(-bytes);
+      return null;
+    }
+    return p.done();
+  }
+
+  private void run() {
+    List<Pending> taken = new ArrayList<>();
+    while (!closed || !queue.isEmpty()) {
+      try {
+        Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        taken.add(first);
+        queue.drainTo(taken, 63);
+        List<Result> results = new ArrayList<>();
+        try {
+          for (Pending p : taken) {
+            results.add(write(p.request()));
+          }
+          store.sync(); // one sync for the requests written together
+          for (int i = 0; i < taken.size(); i++) {
+            taken.get(i).done().complete(results.get(i));
+          }
+        } catch (SQLException | RuntimeException e) {
+          for (Pending p : taken) {
+            p.done().completeExceptionally(e);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        for (Pending p : taken) {
+          queuedBytes.addAndGet(-p.bytes());
+        }
+        taken.clear();
+      }
+    }
+  }
+
+  private Result write(ExportTraceServiceRequest request) throws SQLException {
+    OtlpMapping.Mapped m = mapping.map(request);
+    if (m.spans().isEmpty()) {
+      return new Result(0, m.rejected(), m.rejectedReason());
+    }
+    Set<String> traces = new LinkedHashSet<>();
+    List<TraceRecord> started = new ArrayList<>();
+    for (SpanRecord s : m.spans()) {
+      if (traces.add(s.traceId())) {
+        started.add(TraceRecord.incomplete(s.traceId(), s.name(), m.serviceByTrace().get(s.traceId()), s.startTime(), s.spanId()));
+      }
+    }
+    store.write(new WriteBatch(m.spans(), m.events(), List.of(), m.blobs(), started));
+    List<TraceRecord> rows = new ArrayList<>();
+    for (String traceId : traces) {
+      TraceRecord row = traceRow(store.connection(), traceId, m.serviceByTrace().get(traceId));
+      if (row != null) {
+        rows.add(row);
+      }
+    }
+    store.write(new WriteBatch(List.of(), List.of(), rows, List.of(), List.of()));
+    return new Result(m.spans().size(), m.rejected(), m.rejectedReason());
+  }
+
+  /**
+   * A trace's row from all its stored spans: ended when a span without a parent (its root) is
+   * there, with the totals of every span; INCOMPLETE until then (a service that continues a trace
+   * from elsewhere sends spans whose root another service owns). Null when it has no root yet: the
+   * INCOMPLETE row written with its first spans stays.
+   */
+  static TraceRecord traceRow(Connection c, String traceId, String service) throws SQLException {
+    try (PreparedStatement root = c.prepareStatement("SELECT span_id, name, status, start_time, end_time FROM spans"
+            + " WHERE trace_id = ? AND parent_span_id IS NULL ORDER BY start_time LIMIT 1");
+        PreparedStatement totals = c.prepareStatement("SELECT COUNT(*), SUM(CASE WHEN status = 'ERROR' THEN 1 ELSE 0 END),"
+            + " COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), SUM(cost_usd) FROM spans WHERE trace_id = ?");
+        PreparedStatement known = c.prepareStatement("SELECT service_name FROM traces WHERE trace_id = ?")) {
+      root.setString(1, traceId);
+      try (ResultSet r = root.executeQuery()) {
+        if (!r.next()) {
+          return null;
+        }
+        totals.setString(1, traceId);
+        known.setString(1, traceId);
+        try (ResultSet t = totals.executeQuery(); ResultSet k = known.executeQuery()) {
+          t.next();
+          String serviceName = k.next() && k.getString(1) != null ? k.getString(1) : service;
+          Instant start = r.getObject(4, OffsetDateTime.class).toInstant();
+          Instant end = r.getObject(5, OffsetDateTime.class).toInstant();
+          java.math.BigDecimal cost = t.getBigDecimal(5);
+          return new TraceRecord(traceId, r.getString(2), serviceName, start, end,
+              java.time.Duration.between(start, end).toNanos(), r.getString(3), r.getString(1), t.getInt(1), t.getInt(2), t.getLong(3),
+              t.getLong(4), cost == null ? null : cost.doubleValue());
+        }
+      }
+    }
+  }
+
+  /** Requests waiting now (for tests and the status line). */
+  int queued() {
+    return queue.size();
+  }
+
+  /** Writes what is queued, then stops. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    store.close();
+  }
+}

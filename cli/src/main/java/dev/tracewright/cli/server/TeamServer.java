@@ -1,0 +1,90 @@
+package dev.tracewright.cli.server;
+
+import dev.tracewright.cli.CliException;
+import dev.tracewright.cli.http.HttpLimits;
+import dev.tracewright.cli.http.JettyServers;
+import dev.tracewright.runtime.capture.ContentProcessor;
+import dev.tracewright.runtime.capture.PricingTable;
+import dev.tracewright.runtime.capture.Redactor;
+import dev.tracewright.runtime.store.H2Store;
+import dev.tracewright.runtime.store.LoopbackOnly;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import org.eclipse.jetty.server.Server;
+
+/**
+ * {@code tracewright server}: OTLP/HTTP ingest ({@link IngestHandler}) into a trace store, through
+ * one bounded writer ({@link IngestWriter}). This build stores into a local H2 file (the same
+ * schema, rollups and read model as a recording agent's, so {@code list}, {@code ui} and the console
+ * read what it ingested); PostgreSQL, projects and keys are the next steps of issue 23. Without keys
+ * it is a development server: it binds only to a loopback address.
+ */
+public final class TeamServer implements AutoCloseable {
+  /** The limits of one server. */
+  public record Settings(long maxBodyBytes, int maxQueuedRequests, long maxQueuedBytes, long answerWithinMillis, int previewChars) {
+    public static final Settings DEFAULT = new Settings(16L << 20, 64, 128L << 20, 30_000, 500);
+  }
+
+  private final Server server;
+  private final IngestWriter writer;
+
+  private TeamServer(Server server, IngestWriter writer) {
+    this.server = server;
+    this.writer = writer;
+  }
+
+  /** Serves ingest into the H2 file at {@code store} on {@code bind}:{@code port} (0: any free port). */
+  public static TeamServer start(Path store, InetAddress bind, int port, Settings settings, PricingTable pricing) {
+    if (!bind.isLoopbackAddress()) {
+      throw new CliException("--bind " + bind.getHostAddress() + " would take traces from other machines, and this server has no API keys"
+          + " yet: it binds only to a loopback address (127.0.0.1, ::1). Keep it there, or put an authenticating proxy in front");
+    }
+    if (port < 0 || port > 65535) {
+      throw new CliException("--port must be between 0 and 65535, not " + port);
+    }
+    LoopbackOnly.ensure();
+    H2Store h2 = H2Store.file(store);
+    try {
+      h2.connection(); // creates or upgrades the schema now: a bad path fails here, not on the first request
+    } catch (SQLException | RuntimeException e) {
+      h2.close();
+      throw new CliException("cannot open the trace store " + store + ": " + e.getMessage());
+    }
+    IngestWriter writer = new IngestWriter(h2, new OtlpMapping(new ContentProcessor(Redactor.defaults(), settings.previewChars()), pricing),
+        settings.maxQueuedRequests(), settings.maxQueuedBytes());
+    Server server = JettyServers.build("tracewright-server", bind, port, HttpLimits.DEFAULT,
+        new IngestHandler(writer, settings.maxBodyBytes(), settings.answerWithinMillis()),
+        (request, response, callback) -> {
+          IngestHandler.error(response, callback, response.getStatus() >= 400 ? response.getStatus() : 400, "malformed HTTP request");
+          return true;
+        });
+    try {
+      server.start();
+    } catch (Exception e) {
+      try {
+        server.stop();
+      } catch (Exception ignored) {
+        // already failing: the first error is the one to report
+      }
+      writer.close();
+      throw new CliException("cannot serve on " + bind.getHostAddress() + ":" + port + ": " + e.getMessage());
+    }
+    return new TeamServer(server, writer);
+  }
+
+  public int port() {
+    return JettyServers.port(server);
+  }
+
+  /** Stops taking requests, writes what is queued, closes the store. */
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception ignored) {
+      // stopping anyway
+    }
+    writer.close();
+  }
+}
