@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     versionProvider = TracewrightCli.Version.class,
     description = "Inspect traces recorded by Tracewright in its H2 database.",
     subcommands = {ListCommand.class, ShowCommand.class, StatsCommand.class, ConsoleCommand.class, UiCommand.class, ReportCommand.class, ExportCommand.class, DiffCommand.class,
-        PruneCommand.class, ServerCommand.class,
+        PruneCommand.class, ServerCommand.class, KeysCommand.class,
         CommandLine.HelpCommand.class})
 public final class TracewrightCli implements Runnable {
   public static final int USAGE_ERROR = 2;

@@ -25,7 +25,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code POST /v1/traces}: OTLP/HTTP, protobuf ({@code application/x-protobuf}) or JSON
- * ({@code application/json}), optionally gzip. Answers as OTLP asks: 200 with an
+ * ({@code application/json}), optionally gzip, with the caller's key ({@link Authenticator}; 401
+ * without a valid one once the store has keys). Answers as OTLP asks: 200 with an
  * {@code ExportTraceServiceResponse} in the request's encoding (its partial success counts the spans
  * refused, and why); 400 with a reason for a body that does not parse; 413 over the size limit
  * (compressed or not); 415 for another content type; 429 with {@code Retry-After} when the ingest
@@ -40,11 +41,13 @@ final class IngestHandler extends Handler.Abstract {
   static final int RETRY_AFTER_SECONDS = 1;
 
   private final IngestWriter writer;
+  private final Authenticator auth;
   private final long maxBodyBytes;
   private final long answerWithinMillis;
 
-  IngestHandler(IngestWriter writer, long maxBodyBytes, long answerWithinMillis) {
+  IngestHandler(IngestWriter writer, Authenticator auth, long maxBodyBytes, long answerWithinMillis) {
     this.writer = writer;
+    this.auth = auth;
     this.maxBodyBytes = maxBodyBytes;
     this.answerWithinMillis = answerWithinMillis;
   }
@@ -58,6 +61,19 @@ final class IngestHandler extends Handler.Abstract {
     if (!HttpMethod.POST.is(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "POST");
       error(response, callback, 405, "only POST: " + PATH + " takes OTLP/HTTP trace exports");
+      return true;
+    }
+    Authenticator.Verdict who;
+    try {
+      who = auth.check(request.getHeaders().get(HttpHeader.AUTHORIZATION)); // a key in the URL is never read
+    } catch (java.sql.SQLException e) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+      error(response, callback, 503, "the key store failed: " + clip(e.getMessage()) + "; retry");
+      return true;
+    }
+    if (!who.allowed()) {
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+      error(response, callback, 401, who.reason());
       return true;
     }
     String type = mediaType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
@@ -91,7 +107,7 @@ final class IngestHandler extends Handler.Abstract {
       error(response, callback, 400, "the body is not an OTLP ExportTraceServiceRequest in JSON: " + clip(e.getMessage()));
       return true;
     }
-    CompletableFuture<IngestWriter.Result> done = writer.offer(export, body.length);
+    CompletableFuture<IngestWriter.Result> done = writer.offer(export, body.length, who.project());
     if (done == null) {
       response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
       error(response, callback, 429, "the ingest queue is full: retry after " + RETRY_AFTER_SECONDS + " s");

@@ -32,7 +32,7 @@ final class IngestWriter implements AutoCloseable {
   /** What became of one request. */
   record Result(int accepted, int rejected, String rejectedReason) {}
 
-  private record Pending(ExportTraceServiceRequest request, long bytes, CompletableFuture<Result> done) {}
+  private record Pending(ExportTraceServiceRequest request, long bytes, String project, CompletableFuture<Result> done) {}
 
   private final H2Store store;
   private final OtlpMapping mapping;
@@ -53,7 +53,7 @@ final class IngestWriter implements AutoCloseable {
   }
 
   /** The request's future result, or null when the queue is full (the caller answers 429). */
-  CompletableFuture<Result> offer(ExportTraceServiceRequest request, long bytes) {
+  CompletableFuture<Result> offer(ExportTraceServiceRequest request, long bytes, String project) {
     if (closed) {
       return null;
     }
@@ -61,7 +61,7 @@ final class IngestWriter implements AutoCloseable {
       queuedBytes.addAndGet(-bytes);
       return null;
     }
-    Pending p = new Pending(request, bytes, new CompletableFuture<>());
+    Pending p = new Pending(request, bytes, project, new CompletableFuture<>());
     if (!queue.offer(p)) {
       queuedBytes.addAndGet(-bytes);
       return null;
@@ -82,7 +82,7 @@ final class IngestWriter implements AutoCloseable {
         List<Result> results = new ArrayList<>();
         try {
           for (Pending p : taken) {
-            results.add(write(p.request()));
+            results.add(write(p.request(), p.project()));
           }
           store.sync(); // one sync for the requests written together
           for (int i = 0; i < taken.size(); i++) {
@@ -105,19 +105,35 @@ final class IngestWriter implements AutoCloseable {
     }
   }
 
-  private Result write(ExportTraceServiceRequest request) throws SQLException {
+  /**
+   * Maps and writes one request for {@code project} (null: a development server's). Spans of a trace
+   * another project already holds are refused: a key writes only into its own project's traces.
+   */
+  private Result write(ExportTraceServiceRequest request, String project) throws SQLException {
     OtlpMapping.Mapped m = mapping.map(request);
-    if (m.spans().isEmpty()) {
-      return new Result(0, m.rejected(), m.rejectedReason());
+    Set<String> foreign = foreignTraces(m.spans(), project);
+    List<SpanRecord> spans = m.spans();
+    int rejected = m.rejected();
+    String reason = m.rejectedReason();
+    if (!foreign.isEmpty()) {
+      spans = spans.stream().filter(s -> !foreign.contains(s.traceId())).toList();
+      rejected += m.spans().size() - spans.size();
+      reason = reason != null ? reason : "a trace ID already belongs to another project";
     }
+    if (spans.isEmpty()) {
+      return new Result(0, rejected, reason);
+    }
+    Set<String> kept = new java.util.HashSet<>();
+    spans.forEach(s -> kept.add(s.spanId()));
     Set<String> traces = new LinkedHashSet<>();
     List<TraceRecord> started = new ArrayList<>();
-    for (SpanRecord s : m.spans()) {
+    for (SpanRecord s : spans) {
       if (traces.add(s.traceId())) {
         started.add(TraceRecord.incomplete(s.traceId(), s.name(), m.serviceByTrace().get(s.traceId()), s.startTime(), s.spanId()));
       }
     }
-    store.write(new WriteBatch(m.spans(), m.events(), List.of(), m.blobs(), started));
+    List<dev.tracewright.runtime.store.EventRecord> events = m.events().stream().filter(e -> kept.contains(e.spanId())).toList();
+    store.write(new WriteBatch(spans, events, List.of(), m.blobs(), started));
     List<TraceRecord> rows = new ArrayList<>();
     for (String traceId : traces) {
       TraceRecord row = traceRow(store.connection(), traceId, m.serviceByTrace().get(traceId));
@@ -126,7 +142,40 @@ final class IngestWriter implements AutoCloseable {
       }
     }
     store.write(new WriteBatch(List.of(), List.of(), rows, List.of(), List.of()));
-    return new Result(m.spans().size(), m.rejected(), m.rejectedReason());
+    if (project != null) {
+      Connection c = store.connection();
+      try (PreparedStatement stamp = c.prepareStatement("UPDATE traces SET project = ? WHERE trace_id = ? AND project IS NULL")) {
+        for (String traceId : traces) {
+          stamp.setString(1, project);
+          stamp.setString(2, traceId);
+          stamp.addBatch();
+        }
+        stamp.executeBatch();
+        c.commit();
+      }
+    }
+    return new Result(spans.size(), rejected, reason);
+  }
+
+  /** The traces of these spans that are stored under another project than {@code project}. */
+  private Set<String> foreignTraces(List<SpanRecord> spans, String project) throws SQLException {
+    Set<String> ids = new LinkedHashSet<>();
+    spans.forEach(s -> ids.add(s.traceId()));
+    Set<String> foreign = new java.util.HashSet<>();
+    if (ids.isEmpty()) {
+      return foreign;
+    }
+    try (PreparedStatement st = store.connection().prepareStatement("SELECT trace_id, project FROM traces WHERE trace_id = ANY(?)")) {
+      st.setObject(1, ids.toArray(new String[0]));
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          if (!java.util.Objects.equals(rs.getString(2), project)) {
+            foreign.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    return foreign;
   }
 
   /**

@@ -17,8 +17,9 @@ import org.eclipse.jetty.server.Server;
  * {@code tracewright server}: OTLP/HTTP ingest ({@link IngestHandler}) into a trace store, through
  * one bounded writer ({@link IngestWriter}). This build stores into a local H2 file (the same
  * schema, rollups and read model as a recording agent's, so {@code list}, {@code ui} and the console
- * read what it ingested); PostgreSQL, projects and keys are the next steps of issue 23. Without keys
- * it is a development server: it binds only to a loopback address.
+ * read what it ingested). With API keys ({@link ApiKeys}) every request needs one and what it sends
+ * is stamped with the key's project; without keys it is a development server and binds only to a
+ * loopback address. PostgreSQL and project-scoped reads are the next steps of issue 23.
  */
 public final class TeamServer implements AutoCloseable {
   /** The limits of one server. */
@@ -36,25 +37,28 @@ public final class TeamServer implements AutoCloseable {
 
   /** Serves ingest into the H2 file at {@code store} on {@code bind}:{@code port} (0: any free port). */
   public static TeamServer start(Path store, InetAddress bind, int port, Settings settings, PricingTable pricing) {
-    if (!bind.isLoopbackAddress()) {
-      throw new CliException("--bind " + bind.getHostAddress() + " would take traces from other machines, and this server has no API keys"
-          + " yet: it binds only to a loopback address (127.0.0.1, ::1). Keep it there, or put an authenticating proxy in front");
-    }
     if (port < 0 || port > 65535) {
       throw new CliException("--port must be between 0 and 65535, not " + port);
     }
     LoopbackOnly.ensure();
     H2Store h2 = H2Store.file(store);
+    boolean keys;
     try {
-      h2.connection(); // creates or upgrades the schema now: a bad path fails here, not on the first request
+      keys = ApiKeys.anyActive(h2.connection()); // creates or upgrades the schema now: a bad path fails here
     } catch (SQLException | RuntimeException e) {
       h2.close();
       throw new CliException("cannot open the trace store " + store + ": " + e.getMessage());
     }
+    if (!bind.isLoopbackAddress() && !keys) {
+      h2.close();
+      throw new CliException("--bind " + bind.getHostAddress() + " would take traces from other machines, and " + store
+          + " has no API key: without keys this is a development server, which binds only to a loopback address (127.0.0.1, ::1)."
+          + " Create one first: tracewright keys create --project NAME --store " + store);
+    }
     IngestWriter writer = new IngestWriter(h2, new OtlpMapping(new ContentProcessor(Redactor.defaults(), settings.previewChars()), pricing),
         settings.maxQueuedRequests(), settings.maxQueuedBytes());
     Server server = JettyServers.build("tracewright-server", bind, port, HttpLimits.DEFAULT,
-        new IngestHandler(writer, settings.maxBodyBytes(), settings.answerWithinMillis()),
+        new IngestHandler(writer, new Authenticator(h2), settings.maxBodyBytes(), settings.answerWithinMillis()),
         (request, response, callback) -> {
           IngestHandler.error(response, callback, response.getStatus() >= 400 ? response.getStatus() : 400, "malformed HTTP request");
           return true;

@@ -206,7 +206,22 @@ public final class Schema {
               10,
               "traces.content_words: a Bloom filter of the words of the trace's stored content, for content search",
               List.of("ALTER TABLE traces ADD COLUMN content_words VARBINARY(" + ContentWords.BYTES + ")"),
-              ContentWords::backfill));
+              ContentWords::backfill),
+          new Migration(
+              11,
+              "api_keys (a server's keys: SHA-256 and prefix only) and traces.project (the key's project, stamped by the server)",
+              List.of(
+                  """
+                  CREATE TABLE api_keys (
+                    prefix CHARACTER VARYING(16) PRIMARY KEY,
+                    hash CHAR(64) NOT NULL,
+                    project CHARACTER VARYING NOT NULL,
+                    name CHARACTER VARYING,
+                    created_at TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                    revoked_at TIMESTAMP(9) WITH TIME ZONE
+                  )""",
+                  "ALTER TABLE traces ADD COLUMN project CHARACTER VARYING",
+                  "CREATE INDEX IF NOT EXISTS traces_by_project ON traces(project, start_time)")));
 
   /**
    * Every read of the CLI, the UI and the console's views walks one of these and touches only the
