@@ -51,7 +51,7 @@ final class ServerCommand implements Callable<Integer> {
       throw new CliException("--bind " + TerminalText.escape(bind) + " is not an address of this machine");
     }
     TeamServer.Settings d = TeamServer.Settings.DEFAULT;
-    TeamServer.Settings settings = new TeamServer.Settings((long) maxBodyMb << 20, d.maxQueuedRequests(), d.maxQueuedBytes(),
+    TeamServer.Settings settings = new TeamServer.Settings((long) maxBodyMb << 20, d.maxQueuedRequests(), d.maxHeldBytes(),
         d.answerWithinMillis(), d.previewChars());
     PrintWriter out = spec.commandLine().getOut();
     CountDownLatch stop = new CountDownLatch(1);

@@ -41,12 +41,14 @@ final class IngestHandler extends Handler.Abstract {
   static final int RETRY_AFTER_SECONDS = 1;
 
   private final IngestWriter writer;
+  private final Admission admission;
   private final Authenticator auth;
   private final long maxBodyBytes;
   private final long answerWithinMillis;
 
-  IngestHandler(IngestWriter writer, Authenticator auth, long maxBodyBytes, long answerWithinMillis) {
+  IngestHandler(IngestWriter writer, Admission admission, Authenticator auth, long maxBodyBytes, long answerWithinMillis) {
     this.writer = writer;
+    this.admission = admission;
     this.auth = auth;
     this.maxBodyBytes = maxBodyBytes;
     this.answerWithinMillis = answerWithinMillis;
@@ -87,13 +89,21 @@ final class IngestHandler extends Handler.Abstract {
       error(response, callback, 413, "the body is " + declared + " bytes; this server takes at most " + maxBodyBytes + " a request");
       return true;
     }
+    long[] reserved = {0};
+    Runnable release = () -> admission.release(reserved[0]);
     byte[] body;
     try {
-      body = read(request, "gzip".equalsIgnoreCase(request.getHeaders().get(HttpHeader.CONTENT_ENCODING)));
+      body = read(request, "gzip".equalsIgnoreCase(request.getHeaders().get(HttpHeader.CONTENT_ENCODING)), reserved);
     } catch (TooLarge e) {
+      release.run();
       error(response, callback, 413, "the body is larger than this server takes (" + maxBodyBytes + " bytes a request, after gzip)");
       return true;
+    } catch (Busy e) {
+      release.run();
+      busy(response, callback, "the server holds as many requests as its memory allows");
+      return true;
     } catch (IOException e) {
+      release.run();
       error(response, callback, 400, "the body could not be read: " + clip(e.getMessage()));
       return true;
     }
@@ -101,16 +111,19 @@ final class IngestHandler extends Handler.Abstract {
     try {
       export = json ? OtlpJson.read(body) : ExportTraceServiceRequest.parseFrom(body);
     } catch (InvalidProtocolBufferException e) {
+      release.run();
       error(response, callback, 400, "the body is not an OTLP ExportTraceServiceRequest in protobuf: " + clip(e.getMessage()));
       return true;
     } catch (IllegalArgumentException e) {
+      release.run();
       error(response, callback, 400, "the body is not an OTLP ExportTraceServiceRequest in JSON: " + clip(e.getMessage()));
       return true;
     }
-    CompletableFuture<IngestWriter.Result> done = writer.offer(export, body.length, who.project());
+    body = null; // the decoded request is what waits now
+    CompletableFuture<IngestWriter.Result> done = writer.offer(export, release, who.project());
     if (done == null) {
-      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      error(response, callback, 429, "the ingest queue is full: retry after " + RETRY_AFTER_SECONDS + " s");
+      release.run();
+      busy(response, callback, "the ingest queue is full");
       return true;
     }
     IngestWriter.Result result;
@@ -151,12 +164,37 @@ final class IngestHandler extends Handler.Abstract {
     }
   }
 
-  /** The body, gunzipped, refused past the limit while it is read (a small gzip can inflate to gigabytes). */
-  private byte[] read(Request request, boolean gzip) throws IOException {
+  private static final class Busy extends IOException {
+    Busy() {
+      super("busy");
+    }
+  }
+
+  private static void busy(Response response, Callback callback, String why) {
+    response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    error(response, callback, 429, why + ": retry after " + RETRY_AFTER_SECONDS + " s");
+  }
+
+  /**
+   * The body, gunzipped, refused past the limit while it is read (a small gzip can inflate to
+   * gigabytes), its memory reserved from {@link Admission} as it grows ({@code reserved[0]}: the
+   * body bytes reserved so far, for the caller to release).
+   */
+  private byte[] read(Request request, boolean gzip, long[] reserved) throws IOException {
     try (InputStream raw = Content.Source.asInputStream(request); InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buffer = new byte[16 * 1024];
       for (int n; (n = in.read(buffer)) >= 0; ) {
+        if (!admission.reserve(n)) {
+          // Read the rest without keeping it: a client still sending when the answer comes and the
+          // connection closes sees a broken connection, not the 429 it would retry on.
+          out = null;
+          for (long skipped = 0; skipped <= maxBodyBytes && raw.read(buffer) >= 0; skipped += buffer.length) {
+            // discarded
+          }
+          throw new Busy();
+        }
+        reserved[0] += n;
         out.write(buffer, 0, n);
         if (out.size() > maxBodyBytes) {
           throw new TooLarge();

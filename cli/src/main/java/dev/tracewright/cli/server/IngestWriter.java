@@ -19,11 +19,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The server's one writer: requests wait in a bounded queue (by count and by bytes, so a burst
- * cannot grow the heap; a request that does not fit is refused at once and the client retries),
+ * The server's one writer: requests wait in a bounded queue (by count here; by memory in
+ * {@link Admission}, from the first byte read; a request that does not fit is refused at once and the client retries),
  * and one thread maps each to rows, writes it, recomputes the rows of the traces it touched, and
  * syncs the file before the requests it wrote are answered: a 200 means the spans are on disk. A
  * request sent twice (a client retrying after a lost answer) is merged, not stored twice.
@@ -32,41 +31,33 @@ final class IngestWriter implements AutoCloseable {
   /** What became of one request. */
   record Result(int accepted, int rejected, String rejectedReason) {}
 
-  private record Pending(ExportTraceServiceRequest request, long bytes, String project, CompletableFuture<Result> done) {}
+  private record Pending(ExportTraceServiceRequest request, Runnable release, String project, CompletableFuture<Result> done) {}
 
   private final H2Store store;
   private final OtlpMapping mapping;
   private final BlockingQueue<Pending> queue;
-  private final long maxQueuedBytes;
-  private final AtomicLong queuedBytes = new AtomicLong();
   private final Thread thread;
   private volatile boolean closed;
 
-  IngestWriter(H2Store store, OtlpMapping mapping, int maxQueuedRequests, long maxQueuedBytes) {
+  IngestWriter(H2Store store, OtlpMapping mapping, int maxQueuedRequests) {
     this.store = store;
     this.mapping = mapping;
     this.queue = new ArrayBlockingQueue<>(maxQueuedRequests);
-    this.maxQueuedBytes = maxQueuedBytes;
     this.thread = new Thread(this::run, "tracewright-ingest");
     thread.setDaemon(true);
     thread.start();
   }
 
-  /** The request's future result, or null when the queue is full (the caller answers 429). */
-  CompletableFuture<Result> offer(ExportTraceServiceRequest request, long bytes, String project) {
+  /**
+   * The request's future result, or null when the queue is full (the caller answers 429).
+   * {@code release} runs once the request is written or has failed (it frees its memory's admission).
+   */
+  CompletableFuture<Result> offer(ExportTraceServiceRequest request, Runnable release, String project) {
     if (closed) {
       return null;
     }
-    if (queuedBytes.addAndGet(bytes) > maxQueuedBytes && queuedBytes.get() != bytes) {
-      queuedBytes.addAndGet(-bytes);
-      return null;
-    }
-    Pending p = new Pending(request, bytes, project, new CompletableFuture<>());
-    if (!queue.offer(p)) {
-      queuedBytes.addAndGet(-bytes);
-      return null;
-    }
-    return p.done();
+    Pending p = new Pending(request, release, project, new CompletableFuture<>());
+    return queue.offer(p) ? p.done() : null;
   }
 
   private void run() {
@@ -98,7 +89,7 @@ final class IngestWriter implements AutoCloseable {
         return;
       } finally {
         for (Pending p : taken) {
-          queuedBytes.addAndGet(-p.bytes());
+          p.release().run();
         }
         taken.clear();
       }

@@ -23,8 +23,9 @@ import org.eclipse.jetty.server.Server;
  */
 public final class TeamServer implements AutoCloseable {
   /** The limits of one server. */
-  public record Settings(long maxBodyBytes, int maxQueuedRequests, long maxQueuedBytes, long answerWithinMillis, int previewChars) {
-    public static final Settings DEFAULT = new Settings(16L << 20, 64, 128L << 20, 30_000, 500);
+  /** {@code maxHeldBytes}: memory requests may hold from their first byte until written (0: half the heap; see {@link Admission}). */
+  public record Settings(long maxBodyBytes, int maxQueuedRequests, long maxHeldBytes, long answerWithinMillis, int previewChars) {
+    public static final Settings DEFAULT = new Settings(16L << 20, 64, 0, 30_000, 500);
   }
 
   private final Server server;
@@ -56,9 +57,10 @@ public final class TeamServer implements AutoCloseable {
           + " Create one first: tracewright keys create --project NAME --store " + store);
     }
     IngestWriter writer = new IngestWriter(h2, new OtlpMapping(new ContentProcessor(Redactor.defaults(), settings.previewChars()), pricing),
-        settings.maxQueuedRequests(), settings.maxQueuedBytes());
+        settings.maxQueuedRequests());
     Server server = JettyServers.build("tracewright-server", bind, port, HttpLimits.DEFAULT,
-        new IngestHandler(writer, new Authenticator(h2), settings.maxBodyBytes(), settings.answerWithinMillis()),
+        new IngestHandler(writer, settings.maxHeldBytes() > 0 ? new Admission(settings.maxHeldBytes()) : Admission.ofHeap(), new Authenticator(h2),
+            settings.maxBodyBytes(), settings.answerWithinMillis()),
         (request, response, callback) -> {
           IngestHandler.error(response, callback, response.getStatus() >= 400 ? response.getStatus() : 400, "malformed HTTP request");
           return true;

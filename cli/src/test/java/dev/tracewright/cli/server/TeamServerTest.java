@@ -247,7 +247,7 @@ class TeamServerTest {
 
   @Test
   void badRequestsGetAReasonAndTheGoodSpansOfARequestAreKept() throws Exception {
-    start(new TeamServer.Settings(64 * 1024, 64, 1 << 20, 30_000, 500));
+    start(new TeamServer.Settings(64 * 1024, 64, 0, 30_000, 500));
     HttpResponse<byte[]> garbage = post("not protobuf at all \u0000\u00ff".getBytes(), "application/x-protobuf", false);
     assertEquals(400, garbage.statusCode());
     assertTrue(error(garbage).contains("not an OTLP ExportTraceServiceRequest in protobuf"), error(garbage));
