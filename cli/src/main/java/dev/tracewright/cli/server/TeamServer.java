@@ -30,10 +30,17 @@ public final class TeamServer implements AutoCloseable {
 
   private final Server server;
   private final IngestWriter writer;
+  private final boolean keys;
 
-  private TeamServer(Server server, IngestWriter writer) {
+  private TeamServer(Server server, IngestWriter writer, boolean keys) {
     this.server = server;
     this.writer = writer;
+    this.keys = keys;
+  }
+
+  /** Whether the store had an active API key when the server started (then every request needs one). */
+  public boolean keysRequired() {
+    return keys;
   }
 
   /** Serves ingest into the H2 file at {@code store} on {@code bind}:{@code port} (0: any free port). */
@@ -76,7 +83,7 @@ public final class TeamServer implements AutoCloseable {
       writer.close();
       throw new CliException("cannot serve on " + bind.getHostAddress() + ":" + port + ": " + e.getMessage());
     }
-    return new TeamServer(server, writer);
+    return new TeamServer(server, writer, keys);
   }
 
   public int port() {
