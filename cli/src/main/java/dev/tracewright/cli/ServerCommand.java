@@ -70,7 +70,8 @@ final class ServerCommand implements Callable<Integer> {
       out.println("Send with: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://" + address.getHostAddress() + ":" + server.port() + "/v1/traces");
       out.println(server.keysRequired()
           ? "API keys: every request needs one (Authorization: Bearer <key>); what a key sends goes to its project."
-          : "No API keys: a development server on loopback only (tracewright keys create --project NAME --store " + store + " for a team).");
+          : "No API keys: a development server on loopback only (tracewright keys create --project NAME --store " + store + " for a team)."
+              + " UI: http://" + address.getHostAddress() + ":" + server.port() + "/");
       out.println("Read with: tracewright list --db " + store + "   (or ui, console). Ctrl+C to stop.");
       out.flush();
       stop.await();

@@ -11,13 +11,19 @@ import dev.tracewright.runtime.store.LoopbackOnly;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import dev.tracewright.cli.ui.UiServer;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code tracewright server}: OTLP/HTTP ingest ({@link IngestHandler}) into a trace store, through
  * one bounded writer ({@link IngestWriter}). This build stores into a local H2 file (the same
  * schema, rollups and read model as a recording agent's, so {@code list}, {@code ui} and the console
- * read what it ingested). With API keys ({@link ApiKeys}) every request needs one and what it sends
+ * read what it ingested; a development server also serves the UI and JSON API of {@code tracewright ui}
+ * on the same port). With API keys ({@link ApiKeys}) every request needs one and what it sends
  * is stamped with the key's project; without keys it is a development server and binds only to a
  * loopback address. PostgreSQL and project-scoped reads are the next steps of issue 23.
  */
@@ -65,13 +71,24 @@ public final class TeamServer implements AutoCloseable {
     }
     IngestWriter writer = new IngestWriter(h2, new OtlpMapping(new ContentProcessor(Redactor.defaults(), settings.previewChars()), pricing),
         settings.maxQueuedRequests());
-    Server server = JettyServers.build("tracewright-server", bind, port, HttpLimits.DEFAULT,
-        new IngestHandler(writer, settings.maxHeldBytes() > 0 ? new Admission(settings.maxHeldBytes()) : Admission.ofHeap(), new Authenticator(h2),
-            settings.maxBodyBytes(), settings.answerWithinMillis()),
-        (request, response, callback) -> {
-          IngestHandler.error(response, callback, response.getStatus() >= 400 ? response.getStatus() : 400, "malformed HTTP request");
+    Handler ingest = new IngestHandler(writer, settings.maxHeldBytes() > 0 ? new Admission(settings.maxHeldBytes()) : Admission.ofHeap(),
+        new Authenticator(h2), settings.maxBodyBytes(), settings.answerWithinMillis());
+    // The UI and its JSON API beside the ingest, for a development server (loopback, no keys). With
+    // keys they are not served: reads are not scoped by project yet, and every trace would show.
+    Handler ui = keys ? null : UiServer.handler(store, pricing);
+    Handler routes = new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (ui == null && !IngestHandler.PATH.equals(request.getHttpURI().getPath())) {
+          IngestHandler.error(response, callback, 404, "this server takes traces at POST " + IngestHandler.PATH + "; with API keys it does not"
+              + " serve the UI or JSON API yet (reads are not scoped by project): read the store with tracewright ui on its machine");
           return true;
-        });
+        }
+        return (ui == null || IngestHandler.PATH.equals(request.getHttpURI().getPath()) ? ingest : ui).handle(request, response, callback);
+      }
+    };
+    Server server = JettyServers.build("tracewright-server", bind, port, HttpLimits.DEFAULT, routes, UiServer.errors());
+    UiServer.configure(server);
     try {
       server.start();
     } catch (Exception e) {

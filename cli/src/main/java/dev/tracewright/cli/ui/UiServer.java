@@ -66,6 +66,27 @@ public final class UiServer implements AutoCloseable {
     return new UiServer(server);
   }
 
+  /**
+   * The UI's pages and JSON API for the store at {@code path}, to mount in another server (the team
+   * server serves them beside its ingest). Its requests must carry the loopback Host checks of
+   * {@link #start}: configure the connector with {@link #configure}.
+   */
+  public static org.eclipse.jetty.server.Handler handler(Path path, dev.tracewright.runtime.capture.PricingTable pricing) {
+    return new UiHandler(new TraceApi(new TraceReads(path, pricing), TraceApi.MAX_SPANS));
+  }
+
+  /** What Jetty refuses before any handler runs, answered as the UI does. */
+  public static org.eclipse.jetty.server.Request.Handler errors() {
+    return new UiErrors();
+  }
+
+  /** The connector settings the UI's handler relies on (it judges targets and hosts itself). */
+  public static void configure(Server server) {
+    HttpConfiguration http = JettyServers.httpConfiguration(server);
+    http.setUriCompliance(UriCompliance.UNSAFE);
+    http.setHttpCompliance(HttpCompliance.RFC9110.with("tracewright-ui", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
+  }
+
   private static InetAddress loopback() {
     try {
       return InetAddress.getByAddress(LOOPBACK);

@@ -130,6 +130,13 @@ class ServerKeysTest {
       assertEquals("checkout", rs.getString(1), "stamped with the key's project, chosen by the server");
     }
 
+    // With keys, the UI and JSON API are not served (reads are not scoped by project yet).
+    HttpResponse<String> read = TeamServerTest.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/traces"))
+        .header("Authorization", "Bearer " + checkout).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, read.statusCode());
+    assertTrue(read.body().contains("not scoped by project"), read.body());
+    assertFalse(read.body().contains(TeamServerTest.TRACE), "no trace shown");
+
     // Revoked: refused within the server's few seconds of caching.
     Run revoke = cli("keys", "revoke", checkout.substring(0, 12), "--store", store().toString());
     assertEquals(0, revoke.exit(), revoke.err());

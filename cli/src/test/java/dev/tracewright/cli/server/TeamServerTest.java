@@ -202,6 +202,15 @@ class TeamServerTest {
       assertEquals(List.of(TRACE), db.traces(TraceQuery.recent(10).text("ships today")).stream().map(TraceRecord::traceId).toList());
     }
 
+    // A development server also serves the UI's JSON API and pages on its port: one server code path.
+    HttpResponse<String> api = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/traces")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, api.statusCode(), api.body());
+    JsonNode listed = JSON.readTree(api.body()).get("traces").get(0);
+    assertEquals(TRACE, listed.get("traceId").asText());
+    assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/trace/" + TRACE)).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
+
     // Sent again (a client retrying after a lost answer): merged, not stored twice.
     assertEquals(200, post(agentTrace().toByteArray(), "application/x-protobuf", false).statusCode());
     try (TraceDb db = TraceDb.open(dir.resolve("traces"))) {
