@@ -362,6 +362,15 @@ class CliTest {
       st.execute("DROP TABLE trace_rollups");
       st.execute("DROP INDEX traces_by_error");
       st.execute("ALTER TABLE traces DROP COLUMN has_error");
+      st.execute("DROP TABLE trace_tags");
+      st.execute("DROP INDEX traces_by_session");
+      st.execute("DROP INDEX traces_by_user");
+      st.execute("ALTER TABLE traces DROP COLUMN session_id");
+      st.execute("ALTER TABLE traces DROP COLUMN user_id");
+      st.execute("ALTER TABLE traces DROP COLUMN content_words");
+      st.execute("DROP TABLE api_keys");
+      st.execute("DROP INDEX traces_by_project");
+      st.execute("ALTER TABLE traces DROP COLUMN project");
       st.execute("DELETE FROM schema_version WHERE version >= 4");
     }
   }

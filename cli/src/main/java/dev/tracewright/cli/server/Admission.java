@@ -4,13 +4,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The memory requests may hold from their first byte read until they are written: a body, its
- * decoded request and its rows take about {@link #BYTES_PER_BODY_BYTE} times the body, reserved as
- * the body is read. A request that would cross the budget is refused (429) before it holds more, so
- * a burst larger than the heap costs retries, never an OutOfMemoryError.
+ * decoded request and its rows take a few times the body (see {@link IngestHandler#PROTOBUF_COST}),
+ * reserved as the body is read. A request that would cross the budget is refused (429) before it
+ * holds more, so a burst larger than the heap costs retries, never an OutOfMemoryError. A request
+ * alone is always let through (the body limit bounds it), so a large one is never refused for ever.
  */
 final class Admission {
-  static final int BYTES_PER_BODY_BYTE = 4;
-
   private final long budget;
   private final AtomicLong held = new AtomicLong();
 
@@ -23,19 +22,23 @@ final class Admission {
     return new Admission(Runtime.getRuntime().maxMemory() / 2);
   }
 
-  /** Reserves room for {@code bodyBytes} more of a body; false (nothing reserved) when it does not fit. */
-  boolean reserve(long bodyBytes) {
-    long bytes = bodyBytes * BYTES_PER_BODY_BYTE;
+  /**
+   * Reserves {@code cost} bytes for each of {@code bodyBytes} more of a body that holds
+   * {@code alreadyMine} bytes; false (nothing more reserved) when it does not fit beside the others.
+   */
+  boolean reserve(long bodyBytes, long alreadyMine, int cost) {
+    long bytes = bodyBytes * cost;
     long now = held.addAndGet(bytes);
-    if (now > budget && now != bytes) { // one request alone is always let through: the body limit bounds it
+    if (now > budget && now != alreadyMine + bytes) {
       held.addAndGet(-bytes);
       return false;
     }
     return true;
   }
 
-  void release(long bodyBytes) {
-    held.addAndGet(-bodyBytes * BYTES_PER_BODY_BYTE);
+  /** Gives back what a request reserved (memory bytes, as {@link #reserve} counted them). */
+  void release(long bytes) {
+    held.addAndGet(-bytes);
   }
 
   /** Memory held now, for tests. */

@@ -13,7 +13,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A server's API keys, in the store's {@code api_keys}: a key is {@code twk_} + 8 characters of ID +
@@ -91,6 +93,21 @@ public final class ApiKeys {
       }
     }
     return null;
+  }
+
+  /** An active key as a server checks it: its hash and project, by prefix. */
+  record Active(String hash, String project) {}
+
+  /** Every active key by prefix (a server holds these, so checking a request costs no query). */
+  static Map<String, Active> active(Connection c) throws SQLException {
+    Map<String, Active> keys = new HashMap<>();
+    try (PreparedStatement st = c.prepareStatement("SELECT prefix, hash, project FROM api_keys WHERE revoked_at IS NULL");
+        ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        keys.put(rs.getString(1), new Active(rs.getString(2), rs.getString(3)));
+      }
+    }
+    return Map.copyOf(keys);
   }
 
   /** Whether any key is active: a server with none runs in development mode, on loopback only. */

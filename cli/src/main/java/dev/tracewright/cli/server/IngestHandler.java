@@ -37,6 +37,13 @@ final class IngestHandler extends Handler.Abstract {
   static final String PATH = "/v1/traces";
   static final String PROTOBUF = "application/x-protobuf";
   static final String JSON = "application/json";
+  /**
+   * Memory a decoded body takes, per byte: a protobuf request and its rows about 4 times the body; a
+   * JSON one goes through a Jackson tree first (small objects for every value), so much more.
+   */
+  static final int PROTOBUF_COST = 4;
+  static final int JSON_COST = 16;
+
   /** Seconds a client waits before retrying a refused request. */
   static final int RETRY_AFTER_SECONDS = 1;
 
@@ -69,8 +76,9 @@ final class IngestHandler extends Handler.Abstract {
     try {
       who = auth.check(request.getHeaders().get(HttpHeader.AUTHORIZATION)); // a key in the URL is never read
     } catch (java.sql.SQLException e) {
+      System.err.println("tracewright server: reading the API keys failed: " + e.getMessage()); // the details for the operator, not the client
       response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      error(response, callback, 503, "the key store failed: " + clip(e.getMessage()) + "; retry");
+      error(response, callback, 503, "the server could not check the key now; retry");
       return true;
     }
     if (!who.allowed()) {
@@ -84,16 +92,22 @@ final class IngestHandler extends Handler.Abstract {
       error(response, callback, 415, "Content-Type must be " + PROTOBUF + " or " + JSON + ", not '" + clip(type) + "'");
       return true;
     }
+    String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+    boolean gzip = "gzip".equalsIgnoreCase(encoding);
+    if (encoding != null && !gzip && !"identity".equalsIgnoreCase(encoding)) {
+      error(response, callback, 415, "Content-Encoding must be gzip (or none), not '" + clip(encoding) + "'");
+      return true;
+    }
     long declared = request.getLength();
     if (declared > maxBodyBytes) {
       error(response, callback, 413, "the body is " + declared + " bytes; this server takes at most " + maxBodyBytes + " a request");
       return true;
     }
-    long[] reserved = {0};
+    long[] reserved = {0}; // bytes of memory reserved for this request
     Runnable release = () -> admission.release(reserved[0]);
     byte[] body;
     try {
-      body = read(request, "gzip".equalsIgnoreCase(request.getHeaders().get(HttpHeader.CONTENT_ENCODING)), reserved);
+      body = read(request, gzip, reserved, json ? JSON_COST : PROTOBUF_COST);
     } catch (TooLarge e) {
       release.run();
       error(response, callback, 413, "the body is larger than this server takes (" + maxBodyBytes + " bytes a request, after gzip)");
@@ -102,9 +116,15 @@ final class IngestHandler extends Handler.Abstract {
       release.run();
       busy(response, callback, "the server holds as many requests as its memory allows");
       return true;
-    } catch (IOException e) {
+    } catch (java.util.zip.ZipException e) {
       release.run();
-      error(response, callback, 400, "the body could not be read: " + clip(e.getMessage()));
+      error(response, callback, 400, "the body is not valid gzip: " + clip(e.getMessage()));
+      return true;
+    } catch (IOException e) {
+      // The connection broke or timed out while the body came: a retry can succeed, so not a 400.
+      release.run();
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+      error(response, callback, 503, "the body could not be read to its end; retry");
       return true;
     }
     ExportTraceServiceRequest export;
@@ -135,8 +155,9 @@ final class IngestHandler extends Handler.Abstract {
       error(response, callback, 503, "the store is slow: not written within " + answerWithinMillis + " ms; retry");
       return true;
     } catch (ExecutionException e) {
+      System.err.println("tracewright server: writing a request failed: " + e.getCause());
       response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      error(response, callback, 503, "the store failed: " + clip(String.valueOf(e.getCause().getMessage())) + "; retry");
+      error(response, callback, 503, "the store could not write the spans now; retry");
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -180,12 +201,12 @@ final class IngestHandler extends Handler.Abstract {
    * gigabytes), its memory reserved from {@link Admission} as it grows ({@code reserved[0]}: the
    * body bytes reserved so far, for the caller to release).
    */
-  private byte[] read(Request request, boolean gzip, long[] reserved) throws IOException {
+  private byte[] read(Request request, boolean gzip, long[] reserved, int cost) throws IOException {
     try (InputStream raw = Content.Source.asInputStream(request); InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buffer = new byte[16 * 1024];
       for (int n; (n = in.read(buffer)) >= 0; ) {
-        if (!admission.reserve(n)) {
+        if (!admission.reserve(n, reserved[0], cost)) {
           // Read the rest without keeping it: a client still sending when the answer comes and the
           // connection closes sees a broken connection, not the 429 it would retry on.
           out = null;
@@ -194,7 +215,7 @@ final class IngestHandler extends Handler.Abstract {
           }
           throw new Busy();
         }
-        reserved[0] += n;
+        reserved[0] += (long) n * cost;
         out.write(buffer, 0, n);
         if (out.size() > maxBodyBytes) {
           throw new TooLarge();

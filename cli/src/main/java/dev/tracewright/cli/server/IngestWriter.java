@@ -70,23 +70,34 @@ final class IngestWriter implements AutoCloseable {
         }
         taken.add(first);
         queue.drainTo(taken, 63);
-        List<Result> results = new ArrayList<>();
+        // Each request on its own: one that cannot be written fails alone, not the others with it.
+        List<Object> outcomes = new ArrayList<>();
+        for (Pending p : taken) {
+          try {
+            outcomes.add(write(p.request(), p.project()));
+          } catch (SQLException | RuntimeException e) {
+            outcomes.add(e);
+          }
+        }
         try {
-          for (Pending p : taken) {
-            results.add(write(p.request(), p.project()));
-          }
-          store.sync(); // one sync for the requests written together
-          for (int i = 0; i < taken.size(); i++) {
-            taken.get(i).done().complete(results.get(i));
-          }
+          store.sync(); // one sync for the requests written together: a 200 means on disk
         } catch (SQLException | RuntimeException e) {
-          for (Pending p : taken) {
-            p.done().completeExceptionally(e);
+          outcomes.replaceAll(o -> o instanceof Result ? e : o);
+        }
+        for (int i = 0; i < taken.size(); i++) {
+          Object o = outcomes.get(i);
+          if (o instanceof Result r) {
+            taken.get(i).done().complete(r);
+          } else {
+            taken.get(i).done().completeExceptionally((Throwable) o);
           }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        fail(taken, e);
         return;
+      } catch (Throwable e) { // an Error: answer what was taken (503, retried), and keep the thread
+        fail(taken, e);
       } finally {
         for (Pending p : taken) {
           p.release().run();
@@ -96,26 +107,39 @@ final class IngestWriter implements AutoCloseable {
     }
   }
 
+  private static void fail(List<Pending> taken, Throwable e) {
+    for (Pending p : taken) {
+      p.done().completeExceptionally(e);
+    }
+  }
+
   /**
-   * Maps and writes one request for {@code project} (null: a development server's). Spans of a trace
-   * another project already holds are refused: a key writes only into its own project's traces.
+   * Maps and writes one request for {@code project} (null: a development server's). Refused, as
+   * OTLP's partial success: spans of a trace another project holds (a key writes only into its own
+   * project's traces), and spans whose ID is stored under another trace (a span ID is the table's
+   * key: writing it again would overwrite someone else's span). A new trace's row is claimed for the
+   * project before its spans are written, so a retry after a crash finds the trace its own.
    */
   private Result write(ExportTraceServiceRequest request, String project) throws SQLException {
     OtlpMapping.Mapped m = mapping.map(request);
-    Set<String> foreign = foreignTraces(m.spans(), project);
-    List<SpanRecord> spans = m.spans();
-    int rejected = m.rejected();
-    String reason = m.rejectedReason();
-    if (!foreign.isEmpty()) {
-      spans = spans.stream().filter(s -> !foreign.contains(s.traceId())).toList();
-      rejected += m.spans().size() - spans.size();
-      reason = reason != null ? reason : "a trace ID already belongs to another project";
-    }
+    Connection c = store.connection();
+    Set<String> foreign = foreignTraces(c, m.spans(), project);
+    Set<String> taken = spansOfOtherTraces(c, m.spans());
+    List<SpanRecord> spans = m.spans().stream().filter(s -> !foreign.contains(s.traceId()) && !taken.contains(s.spanId())).toList();
+    int rejected = m.rejected() + m.spans().size() - spans.size();
+    String reason = m.rejectedReason() != null ? m.rejectedReason()
+        : !foreign.isEmpty() ? "a trace ID already belongs to another project"
+        : !taken.isEmpty() ? "a span ID is already stored under another trace" : null;
     if (spans.isEmpty()) {
       return new Result(0, rejected, reason);
     }
     Set<String> kept = new java.util.HashSet<>();
-    spans.forEach(s -> kept.add(s.spanId()));
+    Set<String> refs = new java.util.HashSet<>();
+    for (SpanRecord s : spans) {
+      kept.add(s.spanId());
+      refs.add(s.inputRef());
+      refs.add(s.outputRef());
+    }
     Set<String> traces = new LinkedHashSet<>();
     List<TraceRecord> started = new ArrayList<>();
     for (SpanRecord s : spans) {
@@ -123,40 +147,53 @@ final class IngestWriter implements AutoCloseable {
         started.add(TraceRecord.incomplete(s.traceId(), s.name(), m.serviceByTrace().get(s.traceId()), s.startTime(), s.spanId()));
       }
     }
+    claim(c, started, project);
     List<dev.tracewright.runtime.store.EventRecord> events = m.events().stream().filter(e -> kept.contains(e.spanId())).toList();
-    store.write(new WriteBatch(spans, events, List.of(), m.blobs(), started));
+    List<dev.tracewright.runtime.store.BlobRecord> blobs = m.blobs().stream().filter(b -> refs.contains(b.hash())).toList();
+    store.write(new WriteBatch(spans, events, List.of(), blobs, List.of()));
     List<TraceRecord> rows = new ArrayList<>();
     for (String traceId : traces) {
-      TraceRecord row = traceRow(store.connection(), traceId, m.serviceByTrace().get(traceId));
+      TraceRecord row = traceRow(c, traceId, m.serviceByTrace().get(traceId));
       if (row != null) {
         rows.add(row);
       }
     }
     store.write(new WriteBatch(List.of(), List.of(), rows, List.of(), List.of()));
-    if (project != null) {
-      Connection c = store.connection();
-      try (PreparedStatement stamp = c.prepareStatement("UPDATE traces SET project = ? WHERE trace_id = ? AND project IS NULL")) {
-        for (String traceId : traces) {
-          stamp.setString(1, project);
-          stamp.setString(2, traceId);
-          stamp.addBatch();
-        }
-        stamp.executeBatch();
-        c.commit();
-      }
-    }
     return new Result(spans.size(), rejected, reason);
   }
 
+  /** Writes the INCOMPLETE row of each trace that has none yet, with its project, in one transaction. */
+  private static void claim(Connection c, List<TraceRecord> started, String project) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("INSERT INTO traces (trace_id, name, service_name, start_time, end_time, duration_ms,"
+        + " status, root_span_id, span_count, error_count, input_tokens, output_tokens, project)"
+        + " SELECT ?, ?, ?, ?, NULL, NULL, 'INCOMPLETE', ?, 0, 0, 0, 0, ? WHERE NOT EXISTS (SELECT 1 FROM traces WHERE trace_id = ?)")) {
+      for (TraceRecord t : started) {
+        st.setString(1, t.traceId());
+        st.setString(2, t.name());
+        st.setString(3, t.serviceName());
+        st.setObject(4, OffsetDateTime.ofInstant(t.startTime(), java.time.ZoneOffset.UTC));
+        st.setString(5, t.rootSpanId());
+        st.setString(6, project);
+        st.setString(7, t.traceId());
+        st.addBatch();
+      }
+      st.executeBatch();
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    }
+  }
+
   /** The traces of these spans that are stored under another project than {@code project}. */
-  private Set<String> foreignTraces(List<SpanRecord> spans, String project) throws SQLException {
+  private static Set<String> foreignTraces(Connection c, List<SpanRecord> spans, String project) throws SQLException {
     Set<String> ids = new LinkedHashSet<>();
     spans.forEach(s -> ids.add(s.traceId()));
     Set<String> foreign = new java.util.HashSet<>();
     if (ids.isEmpty()) {
       return foreign;
     }
-    try (PreparedStatement st = store.connection().prepareStatement("SELECT trace_id, project FROM traces WHERE trace_id = ANY(?)")) {
+    try (PreparedStatement st = c.prepareStatement("SELECT trace_id, project FROM traces WHERE trace_id = ANY(?)")) {
       st.setObject(1, ids.toArray(new String[0]));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
@@ -167,6 +204,27 @@ final class IngestWriter implements AutoCloseable {
       }
     }
     return foreign;
+  }
+
+  /** The IDs of these spans that are stored under a different trace. */
+  private static Set<String> spansOfOtherTraces(Connection c, List<SpanRecord> spans) throws SQLException {
+    java.util.Map<String, String> traceOf = new java.util.HashMap<>();
+    spans.forEach(s -> traceOf.put(s.spanId(), s.traceId()));
+    Set<String> taken = new java.util.HashSet<>();
+    if (traceOf.isEmpty()) {
+      return taken;
+    }
+    try (PreparedStatement st = c.prepareStatement("SELECT span_id, trace_id FROM spans WHERE span_id = ANY(?)")) {
+      st.setObject(1, traceOf.keySet().toArray(new String[0]));
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          if (!rs.getString(2).equals(traceOf.get(rs.getString(1)))) {
+            taken.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    return taken;
   }
 
   /**

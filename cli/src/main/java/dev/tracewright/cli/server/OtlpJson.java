@@ -89,8 +89,11 @@ final class OtlpJson {
     if (kind.isInt()) {
       span.setKindValue(kind.asInt());
     } else if (kind.isTextual()) {
-      Span.SpanKind k = Span.SpanKind.valueOf(kind.asText().startsWith("SPAN_KIND_") ? kind.asText() : "SPAN_KIND_" + kind.asText());
-      span.setKind(k);
+      try {
+        span.setKind(Span.SpanKind.valueOf(kind.asText().startsWith("SPAN_KIND_") ? kind.asText() : "SPAN_KIND_" + kind.asText()));
+      } catch (IllegalArgumentException unknown) {
+        throw new IllegalArgumentException(at + ".kind must be 0-5 or INTERNAL, SERVER, CLIENT, PRODUCER, CONSUMER, not '" + clip(kind.asText()) + "'");
+      }
     }
     for (JsonNode kv : array(node, "attributes", at)) {
       span.addAttributes(keyValue(kv, at + ".attributes"));
@@ -112,7 +115,12 @@ final class OtlpJson {
       if (code.isInt()) {
         st.setCodeValue(code.asInt());
       } else if (code.isTextual()) {
-        st.setCode(Status.StatusCode.valueOf(code.asText()));
+        String name = code.asText().startsWith("STATUS_CODE_") ? code.asText() : "STATUS_CODE_" + code.asText();
+        try {
+          st.setCode(Status.StatusCode.valueOf(name));
+        } catch (IllegalArgumentException unknown) {
+          throw new IllegalArgumentException(at + ".status.code must be 0-2 or UNSET, OK, ERROR, not '" + clip(code.asText()) + "'");
+        }
       }
       span.setStatus(st);
     }

@@ -72,7 +72,7 @@ public final class TeamServer implements AutoCloseable {
     IngestWriter writer = new IngestWriter(h2, new OtlpMapping(new ContentProcessor(Redactor.defaults(), settings.previewChars()), pricing),
         settings.maxQueuedRequests());
     Handler ingest = new IngestHandler(writer, settings.maxHeldBytes() > 0 ? new Admission(settings.maxHeldBytes()) : Admission.ofHeap(),
-        new Authenticator(h2), settings.maxBodyBytes(), settings.answerWithinMillis());
+        new Authenticator(h2, keys || !bind.isLoopbackAddress()), settings.maxBodyBytes(), settings.answerWithinMillis());
     // The UI and its JSON API beside the ingest, for a development server (loopback, no keys). With
     // keys they are not served: reads are not scoped by project yet, and every trace would show.
     Handler ui = keys ? null : UiServer.handler(store, pricing);

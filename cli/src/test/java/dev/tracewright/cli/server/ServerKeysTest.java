@@ -130,6 +130,15 @@ class ServerKeysTest {
       assertEquals("checkout", rs.getString(1), "stamped with the key's project, chosen by the server");
     }
 
+    // Nor into checkout's spans by reusing their IDs under a new trace: a span ID is the table's key.
+    Span reused = Span.newBuilder(intruder).setTraceId(TeamServerTest.hex("0000000000000000000000000000beef"))
+        .setSpanId(TeamServerTest.hex("00f067aa0ba902b8")).setParentSpanId(com.google.protobuf.ByteString.EMPTY).setName("overwrite").build();
+    HttpResponse<byte[]> overwrite = post(TeamServerTest.request(List.of(reused)).toByteArray(), "Bearer " + billing, "");
+    assertEquals(1, ExportTraceServiceResponse.parseFrom(overwrite.body()).getPartialSuccess().getRejectedSpans());
+    try (TraceDb db = TraceDb.open(store())) {
+      assertTrue(db.spans(TeamServerTest.TRACE).stream().anyMatch(sp -> sp.name().equals("chat gpt-4o")), "checkout's span is intact");
+    }
+
     // With keys, the UI and JSON API are not served (reads are not scoped by project yet).
     HttpResponse<String> read = TeamServerTest.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/traces"))
         .header("Authorization", "Bearer " + checkout).build(), HttpResponse.BodyHandlers.ofString());
@@ -147,6 +156,11 @@ class ServerKeysTest {
       status = post(body, "Bearer " + checkout, "").statusCode();
     }
     assertEquals(401, status, "a revoked key is refused");
+    // billing's was the last key left; revoked too, the server does not fall open: it started with keys.
+    assertEquals(0, cli("keys", "revoke", billing.substring(0, 12), "--store", store().toString()).exit());
+    Thread.sleep(Authenticator.TTL_MILLIS + 500);
+    assertEquals(401, post(body, null, "").statusCode(), "no key active: refused, never open");
+    assertEquals(401, post(body, "Bearer " + billing, "").statusCode());
     assertEquals(2, cli("keys", "revoke", checkout.substring(0, 12), "--store", store().toString()).exit(), "revoked already");
   }
 

@@ -229,7 +229,7 @@ class TeamServerTest {
              "startTimeUnixNano":"%d","endTimeUnixNano":"%d",
              "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"invoke_agent"}},
                            {"key":"batch.size","value":{"intValue":"12"}}],
-             "status":{"code":1}},
+             "status":{"code":"ERROR","message":"partly failed"}},
             {"traceId":"%s","spanId":"2222222222222222","parentSpanId":"1111111111111111","name":"chat",
              "kind":"SPAN_KIND_CLIENT","startTimeUnixNano":%d,"endTimeUnixNano":"%d",
              "attributes":[{"key":"gen_ai.system","value":{"stringValue":"anthropic"}},
@@ -244,6 +244,7 @@ class TeamServerTest {
     try (TraceDb db = TraceDb.open(dir.resolve("traces"))) {
       TraceRecord t = db.trace(TRACE);
       assertEquals("job", t.name());
+      assertEquals("ERROR", t.status(), "a status code by name");
       assertEquals("py-batch", t.serviceName());
       assertEquals(2, t.spanCount());
       SpanRecord chat = db.spans(TRACE).stream().filter(s -> s.name().equals("chat")).findFirst().orElseThrow();
@@ -265,6 +266,10 @@ class TeamServerTest {
     assertEquals(400, badJson.statusCode());
     assertTrue(error(badJson).contains("resourceSpans[0].scopeSpans[0].spans[0].traceId must be 32 hex digits"), error(badJson));
     assertEquals(415, post("x".getBytes(), "text/plain", false).statusCode());
+    HttpResponse<byte[]> brotli = HTTP.send(HttpRequest.newBuilder(url()).header("Content-Type", "application/x-protobuf")
+        .header("Content-Encoding", "br").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[10])).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(415, brotli.statusCode());
+    assertTrue(error(brotli).contains("Content-Encoding must be gzip"), error(brotli));
     HttpResponse<byte[]> big = post(new byte[100 * 1024], "application/x-protobuf", false);
     assertEquals(413, big.statusCode());
     // A small gzip that inflates past the limit is refused too, while it is read.
@@ -332,6 +337,20 @@ class TeamServerTest {
       for (int r = 0; r < requests; r++) {
         assertEquals(perRequest, db.spanCount(String.format("%032x", r + 1)));
       }
+    }
+  }
+
+  @Test
+  void aRequestAloneLargerThanTheMemoryBudgetIsStillTaken() throws Exception {
+    start(new TeamServer.Settings(16L << 20, 64, 1L << 20, 30_000, 500)); // 1 MB of memory for requests; this one needs ~8
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      spans.add(span(String.format("%016x", i + 1), null, "big " + i, i, i + 1, kv("output.value", "z".repeat(2_000))).build());
+    }
+    HttpResponse<byte[]> r = post(request(spans).toByteArray(), "application/x-protobuf", false);
+    assertEquals(200, r.statusCode(), new String(r.body()));
+    try (TraceDb db = TraceDb.open(dir.resolve("traces"))) {
+      assertEquals(1_000, db.spanCount(TRACE));
     }
   }
 
