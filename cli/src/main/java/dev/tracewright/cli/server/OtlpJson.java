@@ -83,7 +83,9 @@ final class OtlpJson {
         .setStartTimeUnixNano(uint64(node.path("startTimeUnixNano"), at + ".startTimeUnixNano"))
         .setEndTimeUnixNano(uint64(node.path("endTimeUnixNano"), at + ".endTimeUnixNano"));
     if (node.hasNonNull("parentSpanId") && !node.get("parentSpanId").asText().isEmpty()) {
-      span.setParentSpanId(id(node, "parentSpanId", 8, at));
+      ByteString parent = id(node, "parentSpanId", 8, at);
+      // A malformed parent must not read as "no parent" (a root): one byte, which the mapping refuses.
+      span.setParentSpanId(parent.isEmpty() ? ByteString.copyFrom(new byte[1]) : parent);
     }
     JsonNode kind = node.path("kind");
     if (kind.isInt()) {
@@ -138,15 +140,19 @@ final class OtlpJson {
     return node;
   }
 
+  /**
+   * A hex ID as bytes; a malformed one becomes empty, so the span is refused alone as OTLP's partial
+   * success, as the same span in protobuf would be, not the whole request.
+   */
   private static ByteString id(JsonNode span, String field, int bytes, String at) {
     String hex = span.path(field).asText("");
     if (hex.length() != bytes * 2) {
-      throw new IllegalArgumentException(at + "." + field + " must be " + bytes * 2 + " hex digits, not '" + clip(hex) + "'");
+      return ByteString.EMPTY;
     }
     try {
       return ByteString.copyFrom(HexFormat.of().parseHex(hex));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(at + "." + field + " must be hex, not '" + clip(hex) + "'");
+      return ByteString.EMPTY;
     }
   }
 

@@ -86,10 +86,10 @@ final class OtlpMapping {
 
   private static String problem(Span span) {
     if (span.getTraceId().size() != 16 || span.getTraceId().equals(ZERO_TRACE)) {
-      return "a span's trace ID is not 16 bytes, or is all zero";
+      return "a span's trace ID is not 16 bytes (32 hex digits in JSON), or is all zero";
     }
     if (span.getSpanId().size() != 8 || span.getSpanId().equals(ZERO_SPAN)) {
-      return "a span's ID is not 8 bytes, or is all zero";
+      return "a span's ID is not 8 bytes (16 hex digits in JSON), or is all zero";
     }
     if (!span.getParentSpanId().isEmpty() && span.getParentSpanId().size() != 8) {
       return "a span's parent ID is not 8 bytes";
@@ -122,8 +122,9 @@ final class OtlpMapping {
       double usd = pricing.cost(model, in == null ? 0 : in, out == null ? 0 : out);
       cost = Double.isNaN(usd) ? null : usd;
     }
-    ContentProcessor.Processed input = content(inputOf(raw), blobs);
-    ContentProcessor.Processed output = content(outputOf(raw), blobs);
+    java.util.Set<String> used = new java.util.HashSet<>(); // the attributes stored as content, not again as attributes
+    ContentProcessor.Processed input = content(inputOf(raw, used), blobs);
+    ContentProcessor.Processed output = content(outputOf(raw, used), blobs);
 
     boolean failed = span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
     String errorType = failed ? text(raw, "error.type", "exception.type") : null;
@@ -145,7 +146,7 @@ final class OtlpMapping {
     }
     Map<String, Object> attributes = new LinkedHashMap<>();
     raw.forEach((k, v) -> {
-      if (!CONTENT_KEYS.contains(k)) {
+      if (!used.contains(k)) {
         attributes.put(content.redactName(k), clean(k, v));
       }
     });
@@ -166,11 +167,6 @@ final class OtlpMapping {
     }
     return content.redactAttribute(key, value);
   }
-
-  /** Attributes whose values are the span's content: stored as its input and output, not again as attributes. */
-  private static final java.util.Set<String> CONTENT_KEYS = java.util.Set.of("gen_ai.input.messages", "gen_ai.output.messages",
-      "gen_ai.system_instructions", "gen_ai.tool.call.arguments", "gen_ai.tool.call.result", "input.value", "output.value",
-      "input.mime_type", "output.mime_type", "gen_ai.prompt", "gen_ai.completion");
 
   private static SpanKind kind(Map<String, Object> raw) {
     String operation = text(raw, "gen_ai.operation.name");
@@ -212,37 +208,52 @@ final class OtlpMapping {
     return SpanKind.STEP;
   }
 
-  /** The input as Tracewright stores a model call's: {@code {"gen_ai.input.messages": [...]}}; else the tool's arguments or OpenInference's value. */
-  private static Object inputOf(Map<String, Object> raw) {
+  /**
+   * The input as Tracewright stores a model call's: {@code {"gen_ai.input.messages": [...]}}; else the
+   * tool's arguments or OpenInference's value. The attributes it took go into {@code used}.
+   */
+  private static Object inputOf(Map<String, Object> raw, java.util.Set<String> used) {
     Object messages = raw.get("gen_ai.input.messages");
     if (messages != null) {
       Map<String, Object> in = new LinkedHashMap<>();
       Object system = raw.get("gen_ai.system_instructions");
       if (system != null) {
         in.put("gen_ai.system_instructions", json(system));
+        used.add("gen_ai.system_instructions");
       }
       in.put("gen_ai.input.messages", json(messages));
+      used.add("gen_ai.input.messages");
       return in;
     }
-    Object arguments = raw.get("gen_ai.tool.call.arguments");
-    if (arguments != null) {
-      return json(arguments);
-    }
-    Object value = raw.get("input.value");
-    return value != null ? ("application/json".equals(raw.get("input.mime_type")) ? json(value) : value) : raw.get("gen_ai.prompt");
+    return valueOf(raw, used, "gen_ai.tool.call.arguments", "input.value", "input.mime_type", "gen_ai.prompt");
   }
 
-  private static Object outputOf(Map<String, Object> raw) {
+  private static Object outputOf(Map<String, Object> raw, java.util.Set<String> used) {
     Object messages = raw.get("gen_ai.output.messages");
     if (messages != null) {
+      used.add("gen_ai.output.messages");
       return Map.of("gen_ai.output.messages", json(messages));
     }
-    Object result = raw.get("gen_ai.tool.call.result");
-    if (result != null) {
-      return json(result);
+    return valueOf(raw, used, "gen_ai.tool.call.result", "output.value", "output.mime_type", "gen_ai.completion");
+  }
+
+  /** A tool's JSON argument or result, else an OpenInference value (JSON when its MIME type says so), else the older prompt or completion. */
+  private static Object valueOf(Map<String, Object> raw, java.util.Set<String> used, String toolKey, String valueKey, String mimeKey,
+      String legacyKey) {
+    if (raw.get(toolKey) != null) {
+      used.add(toolKey);
+      return json(raw.get(toolKey));
     }
-    Object value = raw.get("output.value");
-    return value != null ? ("application/json".equals(raw.get("output.mime_type")) ? json(value) : value) : raw.get("gen_ai.completion");
+    Object value = raw.get(valueKey);
+    if (value != null) {
+      used.add(valueKey);
+      used.add(mimeKey);
+      return "application/json".equals(raw.get(mimeKey)) ? json(value) : value;
+    }
+    if (raw.get(legacyKey) != null) {
+      used.add(legacyKey);
+    }
+    return raw.get(legacyKey);
   }
 
   /** A JSON string attribute parsed (messages are sent as a string of JSON), anything else as it is. */

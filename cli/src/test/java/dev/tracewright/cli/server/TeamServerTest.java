@@ -228,7 +228,8 @@ class TeamServerTest {
             {"traceId":"%s","spanId":"1111111111111111","name":"job","kind":1,
              "startTimeUnixNano":"%d","endTimeUnixNano":"%d",
              "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"invoke_agent"}},
-                           {"key":"batch.size","value":{"intValue":"12"}}],
+                           {"key":"batch.size","value":{"intValue":"12"}},
+                           {"key":"gen_ai.system_instructions","value":{"stringValue":"Be brief."}}],
              "status":{"code":"ERROR","message":"partly failed"}},
             {"traceId":"%s","spanId":"2222222222222222","parentSpanId":"1111111111111111","name":"chat",
              "kind":"SPAN_KIND_CLIENT","startTimeUnixNano":%d,"endTimeUnixNano":"%d",
@@ -252,6 +253,8 @@ class TeamServerTest {
       assertEquals(7L, chat.inputTokens(), "the older gen_ai.usage.prompt_tokens");
       assertEquals(List.of("a", "b"), chat.attributes().get("tags"));
       assertEquals(12L, ((Number) db.spans(TRACE).get(0).attributes().get("batch.size")).longValue());
+      assertEquals("Be brief.", db.spans(TRACE).get(0).attributes().get("gen_ai.system_instructions"),
+          "a content attribute not stored as content (no messages beside it) is kept as an attribute");
     }
   }
 
@@ -261,10 +264,16 @@ class TeamServerTest {
     HttpResponse<byte[]> garbage = post("not protobuf at all \u0000\u00ff".getBytes(), "application/x-protobuf", false);
     assertEquals(400, garbage.statusCode());
     assertTrue(error(garbage).contains("not an OTLP ExportTraceServiceRequest in protobuf"), error(garbage));
-    HttpResponse<byte[]> badJson = post("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"xyz\"}]}]}]}".getBytes(),
-        "application/json", false);
+    HttpResponse<byte[]> badJson = post("{\"resourceSpans\":[{\"scopeSpans\":{\"spans\":[]}}]}".getBytes(), "application/json", false);
     assertEquals(400, badJson.statusCode());
-    assertTrue(error(badJson).contains("resourceSpans[0].scopeSpans[0].spans[0].traceId must be 32 hex digits"), error(badJson));
+    assertTrue(error(badJson).contains("resourceSpans[0].scopeSpans must be an array"), error(badJson));
+    // A span with a broken ID in JSON is refused alone, as in protobuf.
+    HttpResponse<byte[]> badId = post(("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"xyz\",\"spanId\":\"1111111111111111\","
+        + "\"startTimeUnixNano\":\"" + T0 + "\",\"endTimeUnixNano\":\"" + T0 + "\"}]}]}]}").getBytes(), "application/json", false);
+    assertEquals(200, badId.statusCode(), new String(badId.body()));
+    JsonNode partial0 = JSON.readTree(badId.body()).get("partialSuccess");
+    assertEquals("1", partial0.get("rejectedSpans").asText());
+    assertTrue(partial0.get("errorMessage").asText().contains("32 hex digits in JSON"), partial0.toString());
     assertEquals(415, post("x".getBytes(), "text/plain", false).statusCode());
     HttpResponse<byte[]> brotli = HTTP.send(HttpRequest.newBuilder(url()).header("Content-Type", "application/x-protobuf")
         .header("Content-Encoding", "br").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[10])).build(), HttpResponse.BodyHandlers.ofByteArray());
