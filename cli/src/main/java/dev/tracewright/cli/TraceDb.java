@@ -261,7 +261,7 @@ public final class TraceDb implements AutoCloseable {
   private Boolean hasRollups;
   private Boolean hasErrorFlag;
 
-  /** Whether the file keeps rollups (schema 6 and later; an older file opened read-only has none). */
+  /** Whether the file keeps rollups (schema 7 and later; an older file opened read-only has none). */
   public boolean hasRollups() throws SQLException {
     if (hasRollups == null) {
       hasRollups = hasTable("SPAN_ROLLUPS");
@@ -269,14 +269,18 @@ public final class TraceDb implements AutoCloseable {
     return hasRollups;
   }
 
-  /** Whether traces have their indexed {@code has_error} flag (schema 7 and later). */
+  /** Whether traces have their indexed {@code has_error} flag (schema 8 and later). */
   boolean hasErrorFlag() throws SQLException {
     if (hasErrorFlag == null) {
-      try (ResultSet rs = connection.getMetaData().getColumns(null, "PUBLIC", "TRACES", "HAS_ERROR")) {
-        hasErrorFlag = rs.next();
-      }
+      hasErrorFlag = hasColumn("TRACES", "HAS_ERROR");
     }
     return hasErrorFlag;
+  }
+
+  private boolean hasColumn(String table, String column) throws SQLException {
+    try (ResultSet rs = connection.getMetaData().getColumns(null, "PUBLIC", table, column)) {
+      return rs.next();
+    }
   }
 
   private Boolean hasLabels;
@@ -410,7 +414,7 @@ public final class TraceDb implements AutoCloseable {
     }
     List<String> spanNames = null;
     if (query.spanText() != null) {
-      spanNames = spanNamesContaining(query.spanText());
+      spanNames = namesContaining("spans", query.spanText());
       if (spanNames != null && spanNames.isEmpty()) {
         return null;
       }
@@ -419,7 +423,7 @@ public final class TraceDb implements AutoCloseable {
     // index (one entry per distinct name), are then looked up as the exact names they are.
     List<String> names = null;
     if (query.name() != null) {
-      names = traceNamesContaining(query.name());
+      names = namesContaining("traces", query.name());
       if (names != null && names.isEmpty()) {
         return null;
       }
@@ -551,8 +555,7 @@ public final class TraceDb implements AutoCloseable {
   private String sortKey(TraceQuery.Sort sort, String alias) throws SQLException {
     if (sort == TraceQuery.Sort.TOKENS) {
       if (hasTotalTokens == null) {
-        hasTotalTokens = !select("SELECT 1 FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'TRACES' AND COLUMN_NAME = 'TOTAL_TOKENS'",
-            rs -> 1, List.of()).isEmpty();
+        hasTotalTokens = hasColumn("TRACES", "TOTAL_TOKENS");
       }
       if (!hasTotalTokens) {
         // Summing per row and sorting every trace took 33 s and 3.5 GB on 10 M spans: refuse instead.
@@ -620,40 +623,26 @@ public final class TraceDb implements AutoCloseable {
   /** Whether traces have their words filter (schema 10 and later; an older file opened read-only has none, and is searched by reading content). */
   private boolean hasContentWords() throws SQLException {
     if (hasContentWords == null) {
-      try (ResultSet rs = connection.getMetaData().getColumns(null, "PUBLIC", "TRACES", "CONTENT_WORDS")) {
-        hasContentWords = rs.next();
-      }
+      hasContentWords = hasColumn("TRACES", "CONTENT_WORDS");
     }
     return hasContentWords;
-  }
-
-  /** Above this many distinct trace names, a name filter falls back to LIKE on every trace. */
-  static final int MAX_TRACE_NAMES = 10_000;
-
-  /** The distinct trace names that contain {@code text} (case-insensitive), through the name index; null when there are too many to list. */
-  private List<String> traceNamesContaining(String text) throws SQLException {
-    List<String> all = select("SELECT DISTINCT name FROM traces LIMIT ?", rs -> rs.getString(1), List.of(MAX_TRACE_NAMES + 1));
-    if (all.size() > MAX_TRACE_NAMES) {
-      return null;
-    }
-    String wanted = text.toLowerCase(Locale.ROOT);
-    return all.stream().filter(n -> n != null && n.toLowerCase(Locale.ROOT).contains(wanted)).toList();
   }
 
   private static String nameIn(List<String> names) {
     return "m.name IN (" + String.join(", ", java.util.Collections.nCopies(names.size(), "?")) + ")";
   }
 
-  /** Above this many distinct span names, a text filter falls back to LIKE on every span. */
-  static final int MAX_SPAN_NAMES = 10_000;
+  /** Above this many distinct names, a name or span-text filter falls back to LIKE on every row. */
+  static final int MAX_NAMES = 10_000;
 
   /**
-   * The distinct span names that contain {@code text} (case-insensitive), read through the name
-   * index (H2 reads one entry per distinct name); null when there are too many names to list.
+   * The distinct names in {@code table} ({@code traces} or {@code spans}) that contain {@code text}
+   * (case-insensitive), read through its name index (H2 reads one entry per distinct name); null
+   * when there are too many names to list.
    */
-  private List<String> spanNamesContaining(String text) throws SQLException {
-    List<String> names = select("SELECT DISTINCT name FROM spans LIMIT ?", rs -> rs.getString(1), List.of(MAX_SPAN_NAMES + 1));
-    if (names.size() > MAX_SPAN_NAMES) {
+  private List<String> namesContaining(String table, String text) throws SQLException {
+    List<String> names = select("SELECT DISTINCT name FROM " + table + " LIMIT ?", rs -> rs.getString(1), List.of(MAX_NAMES + 1));
+    if (names.size() > MAX_NAMES) {
       return null;
     }
     String wanted = text.toLowerCase(Locale.ROOT);

@@ -245,9 +245,11 @@ final class IngestHandler extends Handler.Abstract {
     response.write(true, ByteBuffer.wrap(body), callback);
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON_TEXT = new com.fasterxml.jackson.databind.ObjectMapper();
+
   private static String quote(String s) {
     try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
+      return JSON_TEXT.writeValueAsString(s);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return "\"\"";
     }

@@ -77,13 +77,13 @@ final class OtlpJson {
 
   private static Span span(JsonNode node, String at) {
     Span.Builder span = Span.newBuilder()
-        .setTraceId(id(node, "traceId", 16, at))
-        .setSpanId(id(node, "spanId", 8, at))
+        .setTraceId(id(node, "traceId", 16))
+        .setSpanId(id(node, "spanId", 8))
         .setName(node.path("name").asText(""))
         .setStartTimeUnixNano(uint64(node.path("startTimeUnixNano"), at + ".startTimeUnixNano"))
         .setEndTimeUnixNano(uint64(node.path("endTimeUnixNano"), at + ".endTimeUnixNano"));
     if (node.hasNonNull("parentSpanId") && !node.get("parentSpanId").asText().isEmpty()) {
-      ByteString parent = id(node, "parentSpanId", 8, at);
+      ByteString parent = id(node, "parentSpanId", 8);
       // A malformed parent must not read as "no parent" (a root): one byte, which the mapping refuses.
       span.setParentSpanId(parent.isEmpty() ? ByteString.copyFrom(new byte[1]) : parent);
     }
@@ -144,7 +144,7 @@ final class OtlpJson {
    * A hex ID as bytes; a malformed one becomes empty, so the span is refused alone as OTLP's partial
    * success, as the same span in protobuf would be, not the whole request.
    */
-  private static ByteString id(JsonNode span, String field, int bytes, String at) {
+  private static ByteString id(JsonNode span, String field, int bytes) {
     String hex = span.path(field).asText("");
     if (hex.length() != bytes * 2) {
       return ByteString.EMPTY;
